@@ -1,0 +1,246 @@
+// The scotty service's catalogue: the built-in example and the dev stack's default.
+import { defineMetrics } from "./define";
+
+const streamSeconds = [0.5, 1, 5, 15, 30, 60, 300, 900, 1800, 3600];
+const sessionSeconds = [1, 5, 15, 30, 60, 300, 600, 1800, 3600, 7200];
+const taskSeconds = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
+const taskStatus = {
+  description: "How the task ended.",
+  values: ["succeeded", "failed", "cancelled"],
+} as const;
+
+export const scotty = defineMetrics({
+  name: "scotty",
+  title: "Scotty",
+  groups: {
+    logs: { title: "Log streaming", description: "Container log streams served to clients." },
+    shell: { title: "Shell sessions", description: "Interactive shell sessions into containers." },
+    websocket: { title: "WebSocket", description: "The WebSocket connections of the UI and CLI." },
+    tasks: { title: "Tasks", description: "Background tasks (deploys, rebuilds, …) and their output." },
+    system: { title: "System health", description: "The scotty process itself." },
+  },
+  seriesBudget: 500,
+  metrics: {
+    // Log streaming
+    logStreamsActive: {
+      name: "scotty.log_streams.active",
+      kind: "upDownCounter",
+      unit: "{stream}",
+      description: "Log streams open right now.",
+      group: "logs",
+    },
+    logStreams: {
+      name: "scotty.log_streams",
+      kind: "counter",
+      unit: "{stream}",
+      description: "Log streams opened.",
+      group: "logs",
+    },
+    logStreamDuration: {
+      name: "scotty.log_stream.duration",
+      kind: "histogram",
+      unit: "s",
+      description: "How long a log stream stayed open.",
+      group: "logs",
+      buckets: streamSeconds,
+    },
+    logLinesReceived: {
+      name: "scotty.log_lines.received",
+      kind: "counter",
+      unit: "{line}",
+      description: "Log lines received from containers.",
+      group: "logs",
+    },
+    logStreamErrors: {
+      name: "scotty.log_stream.errors",
+      kind: "counter",
+      unit: "{error}",
+      description: "Log streams that failed.",
+      group: "logs",
+      attributes: {
+        "error.type": {
+          description: "Why the stream failed.",
+          values: ["container_not_found", "connection_lost", "permission_denied", "timeout", "internal"],
+        },
+      },
+    },
+    logStreamBytes: {
+      // "bytes" is the suffix the unit adds, so the exporter does not double it.
+      name: "scotty.log_stream.bytes",
+      kind: "counter",
+      unit: "By",
+      description: "Bytes of log output sent to clients.",
+      group: "logs",
+    },
+
+    // Shell sessions
+    shellSessionsActive: {
+      name: "scotty.shell_sessions.active",
+      kind: "upDownCounter",
+      unit: "{session}",
+      description: "Shell sessions open right now.",
+      group: "shell",
+    },
+    shellSessions: {
+      name: "scotty.shell_sessions",
+      kind: "counter",
+      unit: "{session}",
+      description: "Shell sessions started.",
+      group: "shell",
+    },
+    shellSessionDuration: {
+      name: "scotty.shell_session.duration",
+      kind: "histogram",
+      unit: "s",
+      description: "How long a shell session lasted.",
+      group: "shell",
+      buckets: sessionSeconds,
+    },
+    shellSessionErrors: {
+      name: "scotty.shell_session.errors",
+      kind: "counter",
+      unit: "{error}",
+      description: "Shell sessions that failed.",
+      group: "shell",
+      attributes: {
+        "error.type": {
+          description: "Why the session failed.",
+          values: ["spawn_failed", "connection_lost", "permission_denied", "internal"],
+        },
+      },
+    },
+    shellSessionTimeouts: {
+      name: "scotty.shell_session.timeouts",
+      kind: "counter",
+      unit: "{session}",
+      description: "Shell sessions closed for inactivity.",
+      group: "shell",
+    },
+
+    // WebSocket
+    websocketConnectionsActive: {
+      name: "scotty.websocket_connections.active",
+      kind: "upDownCounter",
+      unit: "{connection}",
+      description: "WebSocket connections open right now.",
+      group: "websocket",
+    },
+    websocketConnections: {
+      name: "scotty.websocket_connections",
+      kind: "counter",
+      unit: "{connection}",
+      description: "WebSocket connections accepted.",
+      group: "websocket",
+    },
+    websocketMessagesSent: {
+      name: "scotty.websocket_messages.sent",
+      kind: "counter",
+      unit: "{message}",
+      description: "WebSocket messages sent to clients.",
+      group: "websocket",
+      attributes: {
+        "message.type": {
+          description: "The message's kind.",
+          values: ["log_line", "shell_output", "task_output", "status", "ping", "other"],
+        },
+      },
+    },
+    websocketMessagesReceived: {
+      name: "scotty.websocket_messages.received",
+      kind: "counter",
+      unit: "{message}",
+      description: "WebSocket messages received from clients.",
+      group: "websocket",
+      attributes: {
+        "message.type": {
+          description: "The message's kind.",
+          values: ["shell_input", "subscribe", "unsubscribe", "ping", "other"],
+        },
+      },
+    },
+    websocketAuthFailures: {
+      name: "scotty.websocket_auth.failures",
+      kind: "counter",
+      unit: "{failure}",
+      description: "WebSocket connections refused at authentication.",
+      group: "websocket",
+      attributes: {
+        reason: {
+          description: "Why authentication failed.",
+          values: ["missing_token", "invalid_token", "expired_token", "forbidden"],
+        },
+      },
+    },
+
+    // Tasks
+    tasksActive: {
+      name: "scotty.tasks.active",
+      kind: "upDownCounter",
+      unit: "{task}",
+      description: "Tasks running right now.",
+      group: "tasks",
+    },
+    tasks: {
+      name: "scotty.tasks",
+      kind: "counter",
+      unit: "{task}",
+      description: "Tasks finished, by outcome.",
+      group: "tasks",
+      attributes: { "task.status": taskStatus },
+    },
+    taskDuration: {
+      name: "scotty.task.duration",
+      kind: "histogram",
+      unit: "s",
+      description: "How long a task ran, by outcome.",
+      group: "tasks",
+      buckets: taskSeconds,
+      attributes: { "task.status": taskStatus },
+    },
+    taskOutputLines: {
+      name: "scotty.task.output_lines",
+      kind: "counter",
+      unit: "{line}",
+      description: "Output lines written by tasks.",
+      group: "tasks",
+    },
+    taskOutputBuffer: {
+      name: "scotty.task.output_buffer",
+      kind: "gauge",
+      unit: "By",
+      description: "Bytes of task output held in memory.",
+      group: "tasks",
+    },
+
+    // System health (observed by the instrumentation module itself)
+    memoryUsage: {
+      name: "scotty.memory.usage",
+      kind: "gauge",
+      unit: "By",
+      description: "Memory used by the scotty process.",
+      group: "system",
+      attributes: {
+        "memory.type": {
+          description: "Which memory figure: resident set, V8 heap total or used, external.",
+          values: ["rss", "heap_total", "heap_used", "external"],
+        },
+      },
+    },
+    cpuUsage: {
+      name: "scotty.cpu.usage",
+      kind: "gauge",
+      unit: "%",
+      description: "CPU used by the scotty process, in percent of one core, since the last observation.",
+      group: "system",
+    },
+    uptime: {
+      name: "scotty.uptime",
+      kind: "counter",
+      unit: "s",
+      description: "Seconds since the scotty process started.",
+      group: "system",
+    },
+  },
+});
+
+export default scotty;
