@@ -27,7 +27,9 @@ describe("package entry points", () => {
 
   it("observability-stack/definitions loads by package name without any @pulumi module", () => {
     const { keys, pulumi } = loadInChild("observability-stack/definitions");
-    expect(keys).toEqual(expect.arrayContaining(["defineMetrics", "prometheusName", "labelName", "seriesNames", "scotty"]));
+    expect(keys).toEqual(
+      expect.arrayContaining(["defineMetrics", "prometheusName", "labelName", "seriesNames", "scotty"]),
+    );
     expect(pulumi).toEqual([]);
   });
 
