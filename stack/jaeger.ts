@@ -1,0 +1,41 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { LOG_DRIVER, LOG_OPTS, publish, RESTART_POLICY } from "./container-defaults";
+
+export interface JaegerArgs {
+  readonly image: string;
+  readonly containerName: string;
+  readonly networkName: pulumi.Input<string>;
+  readonly bindAddress: string;
+  /** Host port of the UI / query API (container port 16686). */
+  readonly uiPort: number;
+  readonly memoryMb: number;
+}
+
+/** Jaeger v2 all-in-one (in-memory storage): OTLP from the collector, UI on 16686. */
+export class Jaeger extends pulumi.ComponentResource {
+  readonly container: docker.Container;
+  readonly image: docker.RemoteImage;
+
+  constructor(name: string, args: JaegerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("observability-stack:stack:Jaeger", name, {}, opts);
+    this.image = new docker.RemoteImage(name, { name: args.image, keepLocally: true }, { parent: this });
+    this.container = new docker.Container(
+      name,
+      {
+        name: args.containerName,
+        image: this.image.imageId,
+        // Jaeger v2 binds to localhost unless told otherwise; the collector reaches it over the network.
+        envs: ["JAEGER_LISTEN_HOST=0.0.0.0"],
+        networksAdvanced: [{ name: args.networkName, aliases: ["jaeger"] }],
+        ports: [publish(16686, args.uiPort, args.bindAddress)],
+        memory: args.memoryMb,
+        restart: RESTART_POLICY,
+        logDriver: LOG_DRIVER,
+        logOpts: { ...LOG_OPTS },
+      },
+      { parent: this, deleteBeforeReplace: true },
+    );
+    this.registerOutputs({ containerName: this.container.name });
+  }
+}

@@ -1,0 +1,92 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { loadCatalogue } from "./catalogue";
+import { ObservabilityStack } from "./observability-stack";
+import type { RawSettings } from "./settings";
+import { resolveSettings } from "./settings";
+
+const KEYS: readonly (keyof RawSettings)[] = [
+  "definitions",
+  "images",
+  "bindAddress",
+  "ports",
+  "memoryMb",
+  "memoryBudgetMb",
+  "retention",
+  "hostmetrics",
+  "debugExporter",
+  "networkName",
+  "namePrefix",
+  "existingGrafana",
+];
+
+function readRaw(config: pulumi.Config): RawSettings {
+  const raw: Record<string, unknown> = {};
+  for (const k of KEYS) {
+    const text = config.get(k);
+    if (text === undefined) continue;
+    // Structured values (objects, numbers, booleans) arrive as JSON text.
+    try {
+      raw[k] = JSON.parse(text);
+    } catch {
+      raw[k] = text;
+    }
+  }
+  return raw as RawSettings;
+}
+
+/**
+ * Builds the whole stack from Pulumi config. A function (not top-level code) so that tests can call
+ * it after `pulumi.runtime.setMocks`.
+ */
+export function createStack(opts?: pulumi.ComponentResourceOptions): { stack: ObservabilityStack; password?: random.RandomPassword; outputs: Record<string, unknown> } {
+  const config = new pulumi.Config("observability-stack");
+  const settings = resolveSettings(readRaw(config));
+  const catalogue = loadCatalogue(settings.definitions);
+
+  let grafanaAdminPassword: pulumi.Output<string> | undefined;
+  let generatedPassword: random.RandomPassword | undefined;
+  if (settings.existingGrafana === undefined) {
+    const configured = config.getSecret("grafanaAdminPassword");
+    if (configured !== undefined) {
+      grafanaAdminPassword = configured;
+    } else {
+      generatedPassword = new random.RandomPassword("grafana-admin-password", { length: 24, special: false });
+      grafanaAdminPassword = generatedPassword.result;
+    }
+  }
+  const grafanaToken = settings.existingGrafana === undefined ? undefined : config.getSecret("grafanaToken");
+  const stack = new ObservabilityStack("observability", {
+    catalogue,
+    settings,
+    ...(grafanaAdminPassword ? { grafanaAdminPassword: pulumi.secret(grafanaAdminPassword) } : {}),
+    ...(grafanaToken ? { grafanaToken } : {}),
+  }, opts);
+  const e = stack.endpoints;
+  const outputs = {
+    catalogue: catalogue.name,
+    grafanaUrl: e.grafanaUrl,
+    grafanaAdminUser: settings.existingGrafana === undefined ? "admin" : undefined,
+    grafanaAdminPassword: grafanaAdminPassword ? pulumi.secret(grafanaAdminPassword) : undefined,
+    jaegerUiUrl: e.jaegerUiUrl,
+    victoriaMetricsUrl: e.victoriaMetricsUrl,
+    otlpGrpcEndpoint: e.otlpGrpcEndpoint,
+    otlpHttpEndpoint: e.otlpHttpEndpoint,
+    collectorHealthUrl: e.collectorHealthUrl,
+    collectorMetricsUrl: e.collectorMetricsUrl,
+    appEnv: {
+      OTEL_EXPORTER_OTLP_ENDPOINT: e.otlpGrpcEndpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: "grpc",
+      OTEL_SERVICE_NAME: catalogue.name,
+      OTEL_METRIC_EXPORT_INTERVAL: "15000",
+    },
+    memoryLimitsMb: stack.memory,
+    memoryBudgetMb: settings.memoryBudgetMb,
+  };
+  return { stack, ...(generatedPassword ? { password: generatedPassword } : {}), outputs };
+}
+
+/** The stack outputs of the program (index.ts exports them). */
+export function buildStack(): Record<string, unknown> {
+  return createStack().outputs;
+}

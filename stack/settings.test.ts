@@ -1,0 +1,61 @@
+import { DEFAULT_IMAGES, DEFAULT_MEMORY_MB, DEFAULT_PORTS, hostEndpoints, resolveSettings, StackConfigError } from "./settings";
+import versions from "../versions.json";
+
+describe("resolveSettings", () => {
+  it("fills defaults: pinned images, loopback ports, 30d retention, memory under budget", () => {
+    const s = resolveSettings({});
+    expect(s.images).toEqual({
+      collector: `otel/opentelemetry-collector:${versions.collector}`,
+      jaeger: `jaegertracing/jaeger:${versions.jaeger}`,
+      victoriametrics: `victoriametrics/victoria-metrics:${versions.victoriametrics}`,
+      grafana: `grafana/grafana:${versions.grafana}`,
+    });
+    expect(s.bindAddress).toBe("127.0.0.1");
+    expect(s.ports).toEqual(DEFAULT_PORTS);
+    expect(s.retention).toBe("30d");
+    expect(s.memoryMb).toEqual(DEFAULT_MEMORY_MB);
+    expect(s.memoryMb.collector + s.memoryMb.victoriametrics + s.memoryMb.grafana).toBeLessThan(250);
+    expect(s.existingGrafana).toBeUndefined();
+  });
+
+  it("rejects a host port used twice, naming both keys", () => {
+    expect(() => resolveSettings({ ports: { grafana: 4317 } })).toThrow(
+      /observability-stack:ports.grafana: host port 4317 is already used by ports.otlpGrpc/,
+    );
+  });
+
+  it("rejects bad values with the key and the fix", () => {
+    expect(() => resolveSettings({ retention: "30" })).toThrow(/observability-stack:retention: "30" is not valid: .*months/);
+    expect(() => resolveSettings({ bindAddress: "localhost" })).toThrow(/observability-stack:bindAddress/);
+    expect(() => resolveSettings({ ports: { grafana: 70000 } })).toThrow(/ports.grafana: expected an integer from 1 to 65535/);
+    expect(() => resolveSettings({ ports: { grafna: 3001 } })).toThrow(/ports: unknown key "grafna"/);
+    expect(() => resolveSettings({ images: { grafana: "grafana/grafana:latest" } })).toThrow(/images.grafana: .*pin a version tag/);
+    expect(() => resolveSettings({ images: { grafana: "grafana/grafana" } })).toThrow(/images.grafana: .*no exact tag/);
+    expect(() => resolveSettings({ hostmetrics: "yes" })).toThrow(/hostmetrics: expected true or false/);
+    expect(() => resolveSettings({ existingGrafana: { url: "grafana.example" } })).toThrow(/existingGrafana.url: .*not a URL/);
+  });
+
+  it("checks the memory budget", () => {
+    expect(() => resolveSettings({ memoryMb: { grafana: 200 } })).toThrow(
+      /memoryMb: collector \(64\) \+ victoriametrics \(64\) \+ grafana \(200\) = 328 MiB, over memoryBudgetMb 250/,
+    );
+    expect(resolveSettings({ memoryMb: { grafana: 200 }, memoryBudgetMb: 400 }).memoryMb.grafana).toBe(200);
+    // An existing Grafana takes the Grafana container out of the budget.
+    expect(() => resolveSettings({ memoryMb: { grafana: 200 }, existingGrafana: { url: "https://g.example" } })).not.toThrow();
+  });
+
+  it("accepts images pinned by tag on a registry with a port, or by digest", () => {
+    const s = resolveSettings({
+      images: { grafana: "registry.local:5000/grafana/grafana:13.2.3", jaeger: `jaegertracing/jaeger@sha256:${"a".repeat(64)}` },
+    });
+    expect(s.images.grafana).toBe("registry.local:5000/grafana/grafana:13.2.3");
+    expect(() => resolveSettings({ images: { grafana: "registry.local:5000/grafana/grafana" } })).toThrow(StackConfigError);
+    expect(DEFAULT_IMAGES.collector).toMatch(/:\d+\.\d+\.\d+$/);
+  });
+
+  it("gives host URLs; 0.0.0.0 binds are reached as localhost", () => {
+    expect(hostEndpoints(resolveSettings({})).otlpGrpcEndpoint).toBe("http://127.0.0.1:4317");
+    const open = hostEndpoints(resolveSettings({ bindAddress: "0.0.0.0", ports: { grafana: 3300 } }));
+    expect(open.grafanaUrl).toBe("http://localhost:3300");
+  });
+});

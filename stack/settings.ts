@@ -1,0 +1,272 @@
+// Typed, validated stack settings. Pure (no Pulumi import) so that every bad value fails at
+// `pulumi preview` time with a message that names the config key and the fix.
+import versions from "../versions.json";
+
+export class StackConfigError extends Error {
+  constructor(key: string, problem: string) {
+    super(`Invalid config observability-stack:${key}: ${problem}`);
+    this.name = "StackConfigError";
+  }
+}
+
+export type ServiceName = "collector" | "jaeger" | "victoriametrics" | "grafana";
+
+export interface Images {
+  readonly collector: string;
+  readonly jaeger: string;
+  readonly victoriametrics: string;
+  readonly grafana: string;
+}
+
+/** Host ports. Container ports are fixed by the images; these are where they are published. */
+export interface Ports {
+  readonly otlpGrpc: number;
+  readonly otlpHttp: number;
+  readonly collectorMetrics: number;
+  readonly collectorHealth: number;
+  readonly jaegerUi: number;
+  readonly victoriametrics: number;
+  readonly grafana: number;
+}
+
+export interface MemoryLimits {
+  readonly collector: number;
+  readonly victoriametrics: number;
+  readonly grafana: number;
+  readonly jaeger: number;
+}
+
+export interface ExistingGrafanaSettings {
+  readonly url: string;
+  /** Datasource URLs as that Grafana reaches them (it is not on the stack's Docker network). */
+  readonly victoriaMetricsUrl: string;
+  readonly jaegerUrl: string;
+}
+
+export interface StackSettings {
+  /** "scotty" or the path of a module whose default export is a catalogue. */
+  readonly definitions: string;
+  readonly images: Images;
+  readonly bindAddress: string;
+  readonly ports: Ports;
+  /** Memory limits in MiB. */
+  readonly memoryMb: MemoryLimits;
+  /** Budget for collector + VictoriaMetrics + Grafana, in MiB (Jaeger is capped on its own). */
+  readonly memoryBudgetMb: number;
+  /** VictoriaMetrics -retentionPeriod, with an explicit unit (a bare number would mean months). */
+  readonly retention: string;
+  readonly hostmetrics: boolean;
+  readonly debugExporter: boolean;
+  readonly networkName: string;
+  /** Prefix of container, volume and network names, so two stacks can live on one engine. */
+  readonly namePrefix: string;
+  readonly existingGrafana?: ExistingGrafanaSettings;
+  /** The Jaeger UI as a browser reaches it, for dashboard links. */
+  readonly jaegerUiUrl: string;
+}
+
+/** Raw values as they come from Pulumi config (any may be missing or of the wrong type). */
+export interface RawSettings {
+  readonly definitions?: unknown;
+  readonly images?: unknown;
+  readonly bindAddress?: unknown;
+  readonly ports?: unknown;
+  readonly memoryMb?: unknown;
+  readonly memoryBudgetMb?: unknown;
+  readonly retention?: unknown;
+  readonly hostmetrics?: unknown;
+  readonly debugExporter?: unknown;
+  readonly networkName?: unknown;
+  readonly namePrefix?: unknown;
+  readonly existingGrafana?: unknown;
+}
+
+export const DEFAULT_IMAGES: Images = {
+  collector: `otel/opentelemetry-collector:${versions.collector}`,
+  jaeger: `jaegertracing/jaeger:${versions.jaeger}`,
+  victoriametrics: `victoriametrics/victoria-metrics:${versions.victoriametrics}`,
+  grafana: `grafana/grafana:${versions.grafana}`,
+};
+
+export const DEFAULT_PORTS: Ports = {
+  otlpGrpc: 4317,
+  otlpHttp: 4318,
+  collectorMetrics: 8888,
+  collectorHealth: 13133,
+  jaegerUi: 16686,
+  victoriametrics: 8428,
+  grafana: 3000,
+};
+
+// collector + VictoriaMetrics + Grafana = 240 MiB, under the 250 MiB budget; Jaeger (in-memory
+// trace storage) is capped on its own.
+export const DEFAULT_MEMORY_MB: MemoryLimits = { collector: 64, victoriametrics: 64, grafana: 112, jaeger: 128 };
+export const DEFAULT_MEMORY_BUDGET_MB = 250;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function objectOf(key: string, raw: unknown, allowed: readonly string[]): Record<string, unknown> {
+  if (raw === undefined) return {};
+  if (!isObject(raw)) throw new StackConfigError(key, `expected an object with keys ${allowed.join(", ")}.`);
+  const unknown = Object.keys(raw).filter((k) => !allowed.includes(k));
+  if (unknown.length > 0) {
+    throw new StackConfigError(key, `unknown key "${unknown[0]}". Allowed: ${allowed.join(", ")}.`);
+  }
+  return raw;
+}
+
+function bool(key: string, raw: unknown, dflt: boolean): boolean {
+  if (raw === undefined) return dflt;
+  if (typeof raw === "boolean") return raw;
+  if (raw === "true" || raw === "false") return raw === "true";
+  throw new StackConfigError(key, `expected true or false, got ${JSON.stringify(raw)}.`);
+}
+
+function str(key: string, raw: unknown, dflt: string, pattern?: RegExp, hint?: string): string {
+  if (raw === undefined) return dflt;
+  if (typeof raw !== "string" || raw === "" || (pattern !== undefined && !pattern.test(raw))) {
+    throw new StackConfigError(key, `${JSON.stringify(raw)} is not valid${hint ? `: ${hint}` : ""}.`);
+  }
+  return raw;
+}
+
+function int(key: string, raw: unknown, dflt: number, min: number, max: number): number {
+  if (raw === undefined) return dflt;
+  const n = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : raw;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
+    throw new StackConfigError(key, `expected an integer from ${min} to ${max}, got ${JSON.stringify(raw)}.`);
+  }
+  return n;
+}
+
+const IMAGE = /^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+function image(key: string, raw: unknown, dflt: string): string {
+  const v = str(key, raw, dflt, IMAGE, "a Docker image reference such as grafana/grafana:13.2.3");
+  // A floating tag makes `pulumi preview` drift under the user: require an exact tag or digest.
+  if (!/[:@]/.test(v.replace(/^[^/]*:\d+\//, "")) || /:latest$/.test(v)) {
+    throw new StackConfigError(key, `"${v}" has no exact tag. Fix: pin a version tag or a digest (not :latest).`);
+  }
+  return v;
+}
+
+function url(key: string, raw: unknown): string {
+  const v = str(key, raw, "");
+  let parsed: URL;
+  try {
+    parsed = new URL(v);
+  } catch {
+    throw new StackConfigError(key, `${JSON.stringify(v)} is not a URL. Fix: give an http(s):// URL.`);
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new StackConfigError(key, `${JSON.stringify(v)} must be an http or https URL.`);
+  }
+  return v.replace(/\/+$/, "");
+}
+
+function browserHost(bindAddress: string): string {
+  return bindAddress === "0.0.0.0" ? "localhost" : bindAddress;
+}
+
+/** Validates raw config values and fills in defaults. Throws {@link StackConfigError}. */
+export function resolveSettings(raw: RawSettings): StackSettings {
+  const definitions = str("definitions", raw.definitions, "scotty");
+  const imgRaw = objectOf("images", raw.images, Object.keys(DEFAULT_IMAGES));
+  const images: Images = {
+    collector: image("images.collector", imgRaw.collector, DEFAULT_IMAGES.collector),
+    jaeger: image("images.jaeger", imgRaw.jaeger, DEFAULT_IMAGES.jaeger),
+    victoriametrics: image("images.victoriametrics", imgRaw.victoriametrics, DEFAULT_IMAGES.victoriametrics),
+    grafana: image("images.grafana", imgRaw.grafana, DEFAULT_IMAGES.grafana),
+  };
+  const bindAddress = str("bindAddress", raw.bindAddress, "127.0.0.1", IPV4, "an IPv4 address such as 127.0.0.1 or 0.0.0.0");
+
+  const portsRaw = objectOf("ports", raw.ports, Object.keys(DEFAULT_PORTS));
+  const ports = Object.fromEntries(
+    (Object.keys(DEFAULT_PORTS) as (keyof Ports)[]).map((k) => [k, int(`ports.${k}`, portsRaw[k], DEFAULT_PORTS[k], 1, 65535)]),
+  ) as unknown as Ports;
+  const seen = new Map<number, string>();
+  for (const [k, p] of Object.entries(ports)) {
+    const other = seen.get(p);
+    if (other !== undefined) {
+      throw new StackConfigError(
+        `ports.${k}`,
+        `host port ${p} is already used by ports.${other}. Fix: give one of them another port.`,
+      );
+    }
+    seen.set(p, k);
+  }
+
+  const memRaw = objectOf("memoryMb", raw.memoryMb, Object.keys(DEFAULT_MEMORY_MB));
+  const memoryMb: MemoryLimits = {
+    collector: int("memoryMb.collector", memRaw.collector, DEFAULT_MEMORY_MB.collector, 32, 65536),
+    victoriametrics: int("memoryMb.victoriametrics", memRaw.victoriametrics, DEFAULT_MEMORY_MB.victoriametrics, 32, 65536),
+    grafana: int("memoryMb.grafana", memRaw.grafana, DEFAULT_MEMORY_MB.grafana, 64, 65536),
+    jaeger: int("memoryMb.jaeger", memRaw.jaeger, DEFAULT_MEMORY_MB.jaeger, 32, 65536),
+  };
+  const memoryBudgetMb = int("memoryBudgetMb", raw.memoryBudgetMb, DEFAULT_MEMORY_BUDGET_MB, 1, 1 << 20);
+
+  const existingRaw = raw.existingGrafana === undefined ? undefined : objectOf("existingGrafana", raw.existingGrafana, ["url", "victoriaMetricsUrl", "jaegerUrl"]);
+  const host = browserHost(bindAddress);
+  const existingGrafana: ExistingGrafanaSettings | undefined =
+    existingRaw === undefined
+      ? undefined
+      : {
+          url: url("existingGrafana.url", existingRaw.url),
+          victoriaMetricsUrl:
+            existingRaw.victoriaMetricsUrl === undefined
+              ? `http://${host}:${ports.victoriametrics}`
+              : url("existingGrafana.victoriaMetricsUrl", existingRaw.victoriaMetricsUrl),
+          jaegerUrl:
+            existingRaw.jaegerUrl === undefined ? `http://${host}:${ports.jaegerUi}` : url("existingGrafana.jaegerUrl", existingRaw.jaegerUrl),
+        };
+  const budgeted = memoryMb.collector + memoryMb.victoriametrics + (existingGrafana ? 0 : memoryMb.grafana);
+  if (budgeted > memoryBudgetMb) {
+    throw new StackConfigError(
+      "memoryMb",
+      `collector (${memoryMb.collector}) + victoriametrics (${memoryMb.victoriametrics})` +
+        `${existingGrafana ? "" : ` + grafana (${memoryMb.grafana})`} = ${budgeted} MiB, over memoryBudgetMb ${memoryBudgetMb}.` +
+        ` Fix: lower a limit or raise observability-stack:memoryBudgetMb.`,
+    );
+  }
+
+  return {
+    definitions,
+    images,
+    bindAddress,
+    ports,
+    memoryMb,
+    memoryBudgetMb,
+    retention: str("retention", raw.retention, "30d", /^\d+[hdwy]$/, 'a number with a unit h, d, w or y such as "30d" (a bare number would mean months)'),
+    hostmetrics: bool("hostmetrics", raw.hostmetrics, true),
+    debugExporter: bool("debugExporter", raw.debugExporter, false),
+    networkName: str("networkName", raw.networkName, "observability", /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "a Docker network name"),
+    namePrefix: str("namePrefix", raw.namePrefix, "obs", /^[a-z0-9][a-z0-9-]*$/, "lower-case letters, digits and -"),
+    ...(existingGrafana ? { existingGrafana } : {}),
+    jaegerUiUrl: `http://${host}:${ports.jaegerUi}`,
+  };
+}
+
+/** The URLs and endpoints a developer uses on the host. */
+export function hostEndpoints(s: StackSettings): {
+  grafanaUrl: string;
+  jaegerUiUrl: string;
+  victoriaMetricsUrl: string;
+  otlpGrpcEndpoint: string;
+  otlpHttpEndpoint: string;
+  collectorHealthUrl: string;
+  collectorMetricsUrl: string;
+} {
+  const h = browserHost(s.bindAddress);
+  return {
+    grafanaUrl: s.existingGrafana?.url ?? `http://${h}:${s.ports.grafana}`,
+    jaegerUiUrl: s.jaegerUiUrl,
+    victoriaMetricsUrl: `http://${h}:${s.ports.victoriametrics}`,
+    otlpGrpcEndpoint: `http://${h}:${s.ports.otlpGrpc}`,
+    otlpHttpEndpoint: `http://${h}:${s.ports.otlpHttp}`,
+    collectorHealthUrl: `http://${h}:${s.ports.collectorHealth}/`,
+    collectorMetricsUrl: `http://${h}:${s.ports.collectorMetrics}/metrics`,
+  };
+}
