@@ -1,0 +1,111 @@
+// Attribute checks for recordings made at run time. TypeScript already restricts keys and values to the
+// declared ones; these checks catch untyped JS (or `as any`) and turn bad input into a dropped, reported
+// recording instead of a new, undeclared series.
+import type { Attributes } from "@opentelemetry/api";
+import type { ResolvedMetric } from "../definitions/index";
+import { show } from "./report";
+
+/** `resolve` results below zero. */
+export const UNKNOWN_KEY = -1;
+export const UNDECLARED_VALUE = -2;
+
+/**
+ * Maps an attribute set of a metric whose attributes all list their values to a dense index: each
+ * attribute contributes (0 = absent, 1..n = its n-th declared value) times its stride. The index picks
+ * a pre-resolved cell, so recording needs no hashing, sorting or string building.
+ */
+export class AttributeIndex {
+  /** Number of distinct attribute sets, absent attributes included (index 0 is "no attributes"). */
+  readonly size: number;
+  private readonly keys: readonly string[];
+  private readonly values: readonly (readonly string[])[];
+  private readonly valueIndex: readonly Map<unknown, number>[];
+  private readonly strides: readonly number[];
+
+  constructor(metric: ResolvedMetric) {
+    const keys: string[] = [];
+    const values: (readonly string[])[] = [];
+    const strides: number[] = [];
+    let size = 1;
+    for (const a of metric.attributes) {
+      if (a.values === undefined) {
+        throw new Error(`${metric.key}: attribute "${a.key}" has no declared values; it cannot be indexed`);
+      }
+      keys.push(a.key);
+      values.push(a.values);
+      strides.push(size);
+      size *= a.values.length + 1;
+    }
+    this.keys = keys;
+    this.values = values;
+    this.strides = strides;
+    this.valueIndex = values.map((vs) => new Map<unknown, number>(vs.map((v, i) => [v, i + 1])));
+    this.size = size;
+  }
+
+  /** The cell index of `attributes`, or {@link UNKNOWN_KEY} / {@link UNDECLARED_VALUE}. */
+  resolve(attributes: Attributes): number {
+    let index = 0;
+    // `for…in` allocates nothing (unlike Object.keys) and visits each key once.
+    for (const key in attributes) {
+      const value = attributes[key];
+      if (value === undefined) continue;
+      const keys = this.keys;
+      let slot = 0;
+      while (slot < keys.length && keys[slot] !== key) slot++;
+      if (slot === keys.length) return UNKNOWN_KEY;
+      const i = this.valueIndex[slot]!.get(value);
+      if (i === undefined) return UNDECLARED_VALUE;
+      index += i * this.strides[slot]!;
+    }
+    return index;
+  }
+
+  /** The attribute set of a cell index, keys in declaration order. */
+  attributesAt(index: number): Attributes {
+    const out: Record<string, string> = {};
+    for (let slot = 0; slot < this.keys.length; slot++) {
+      const i = Math.floor(index / this.strides[slot]!) % (this.values[slot]!.length + 1);
+      if (i > 0) out[this.keys[slot]!] = this.values[slot]![i - 1]!;
+    }
+    return Object.freeze(out);
+  }
+}
+
+/**
+ * Checks attribute sets of metrics recorded through the plain SDK path (metrics with open, `maxValues`
+ * attributes): keys must be declared, listed values must be among the declared ones, open values must
+ * be strings. Returns a problem description, or undefined when the set is fine.
+ */
+export function attributeProblem(metric: ResolvedMetric, attributes: Attributes): string | undefined {
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (value === undefined) continue;
+    const spec = metric.attributes.find((a) => a.key === key);
+    if (spec === undefined) {
+      return `${metric.name}: attribute ${show(key)} is not declared (declared: ${declaredKeys(metric)})`;
+    }
+    if (spec.values !== undefined ? !spec.values.includes(value as string) : typeof value !== "string") {
+      return undeclaredValue(metric, key, value);
+    }
+  }
+  return undefined;
+}
+
+export function declaredKeys(metric: ResolvedMetric): string {
+  return metric.attributes.length === 0 ? "none" : metric.attributes.map((a) => a.key).join(", ");
+}
+
+/** The message for an attribute set {@link AttributeIndex.resolve} rejected. */
+export function describeRejected(metric: ResolvedMetric, attributes: Attributes): string {
+  return (
+    attributeProblem(metric, attributes) ?? `${metric.name}: attributes ${show(attributes)} are not declared`
+  );
+}
+
+function undeclaredValue(metric: ResolvedMetric, key: string, value: unknown): string {
+  const spec = metric.attributes.find((a) => a.key === key);
+  const allowed =
+    spec?.values !== undefined ? spec.values.map((v) => JSON.stringify(v)).join(", ") : "a string";
+  return `${metric.name}: attribute "${key}" = ${show(value)} is not declared (allowed: ${allowed})`;
+}

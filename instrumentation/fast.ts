@@ -1,0 +1,348 @@
+// The fast path. For a metric whose attributes all list their values, every attribute set it can take
+// is known when the catalogue is loaded, and there are few of them. Each set gets a pre-resolved cell
+// (an index into plain number arrays); recording is a typed-array update, and a MetricProducer on the
+// reader turns the cells into the same MetricData the SDK's own cumulative aggregation would produce.
+// Why, and what it gives up, is in README.md ("Fast path").
+import type { Attributes, HrTime } from "@opentelemetry/api";
+import { ValueType } from "@opentelemetry/api";
+import type { InstrumentationScope } from "@opentelemetry/core";
+import { millisToHrTime } from "@opentelemetry/core";
+import type { Resource } from "@opentelemetry/resources";
+import type {
+  CollectionResult,
+  GaugeMetricData,
+  HistogramMetricData,
+  MetricData,
+  MetricProducer,
+  SumMetricData,
+} from "@opentelemetry/sdk-metrics";
+import { AggregationTemporality, DataPointType, InstrumentType } from "@opentelemetry/sdk-metrics";
+import type { ResolvedMetric } from "../definitions";
+import { AttributeIndex, describeRejected } from "./attributes";
+import type { Reporter } from "./report";
+import { show } from "./report";
+
+/** Above this many attribute sets (absent attributes included) a metric takes the plain SDK path. */
+export const MAX_FAST_PATH_CELLS = 4096;
+
+/** The attribute set the SDK reports for recordings past the cardinality limit. */
+const OVERFLOW_ATTRIBUTES: Attributes = Object.freeze({ "otel.metric.overflow": true });
+
+/** True when the metric can use the fast path: every attribute lists its values, and they are few. */
+export function fastPathEligible(metric: ResolvedMetric): boolean {
+  if (metric.attributes.some((a) => a.values === undefined)) return false;
+  const cells = metric.attributes.reduce((n, a) => n * (a.cardinality + 1), 1);
+  return cells <= MAX_FAST_PATH_CELLS;
+}
+
+/** The descriptor the SDK gives an instrument created with the same options (see sdk-metrics' InstrumentDescriptor). */
+function descriptorOf(metric: ResolvedMetric, type: InstrumentType) {
+  return {
+    name: metric.name,
+    type,
+    description: metric.description,
+    unit: metric.unit,
+    valueType: ValueType.DOUBLE,
+    advice: metric.buckets !== undefined ? { explicitBucketBoundaries: [...metric.buckets] } : {},
+  };
+}
+
+const INSTRUMENT_TYPE = {
+  counter: InstrumentType.COUNTER,
+  upDownCounter: InstrumentType.UP_DOWN_COUNTER,
+  gauge: InstrumentType.GAUGE,
+  histogram: InstrumentType.HISTOGRAM,
+} as const;
+
+/**
+ * Cell bookkeeping shared by every kind: the dense attribute index, the series each attribute set
+ * records into (numbered densely in first-recorded order, the order the SDK reports them in), their
+ * start times, and the cardinality limit. Like the SDK, at most `limit - 1` attribute sets get their
+ * own series; recordings of further sets go to one overflow series.
+ */
+abstract class FastStorage {
+  readonly metric: ResolvedMetric;
+  protected readonly index: AttributeIndex;
+  protected readonly reporter: Reporter;
+  /** The series each attribute set (cell) records into: -1 until first recorded. */
+  protected readonly slot: Int32Array;
+  /** Most series this metric can have: its attribute sets, capped by the limit (overflow included). */
+  protected readonly maxSeriesCount: number;
+  private readonly startTimes: HrTime[] = [];
+  private readonly attributes: Attributes[] = [];
+  private readonly limit: number;
+  private regular = 0;
+  private overflowSeries = -1;
+
+  constructor(metric: ResolvedMetric, reporter: Reporter) {
+    this.metric = metric;
+    this.reporter = reporter;
+    this.index = new AttributeIndex(metric);
+    this.slot = new Int32Array(this.index.size).fill(-1);
+    this.limit = metric.cardinalityLimit;
+    this.maxSeriesCount = Math.min(this.index.size, Math.max(this.limit - 1, 0)) + 1;
+  }
+
+  /** The first recording of an attribute set: give it a series of its own, or the overflow series. */
+  protected claim(cell: number): number {
+    let series: number;
+    if (this.regular < this.limit - 1) {
+      series = this.newSeries(this.index.attributesAt(cell));
+      this.regular++;
+    } else {
+      if (this.overflowSeries < 0) this.overflowSeries = this.newSeries(OVERFLOW_ATTRIBUTES);
+      series = this.overflowSeries;
+    }
+    this.slot[cell] = series;
+    return series;
+  }
+
+  private newSeries(attributes: Attributes): number {
+    const series = this.attributes.length;
+    this.attributes.push(attributes);
+    this.startTimes.push(millisToHrTime(Date.now()));
+    this.initSeries(series);
+    return series;
+  }
+
+  protected abstract initSeries(series: number): void;
+
+  protected rejectAttributes(attributes: Attributes): void {
+    this.reporter.drop(describeRejected(this.metric, attributes));
+  }
+
+  protected rejectValue(value: unknown, rule: string): void {
+    this.reporter.drop(`${this.metric.name}: value ${show(value)} is not ${rule}`);
+  }
+
+  protected points<T>(endTime: HrTime, value: (series: number) => T) {
+    return this.attributes.map((attributes, s) => ({
+      attributes,
+      startTime: this.startTimes[s]!,
+      endTime,
+      value: value(s),
+    }));
+  }
+
+  get seriesCount(): number {
+    return this.attributes.length;
+  }
+
+  abstract collect(endTime: HrTime): MetricData | undefined;
+}
+
+/** Counters and up-down counters: one running sum per series. */
+export class FastSum extends FastStorage {
+  private readonly sums: Float64Array;
+  private readonly monotonic: boolean;
+
+  constructor(metric: ResolvedMetric, reporter: Reporter) {
+    super(metric, reporter);
+    this.monotonic = metric.kind === "counter";
+    this.sums = new Float64Array(this.maxSeriesCount);
+  }
+
+  protected initSeries(): void {}
+
+  add(value: number, attributes?: Attributes): void {
+    try {
+      // One comparison chain rejects non-numbers, NaN, infinities and (for counters) negatives.
+      if (typeof value !== "number" || value - value !== 0 || (this.monotonic && value < 0)) {
+        this.rejectValue(value, this.monotonic ? "a finite number ≥ 0" : "a finite number");
+        return;
+      }
+      const cell = attributes == null ? 0 : this.index.resolve(attributes);
+      if (cell < 0) {
+        this.rejectAttributes(attributes!);
+        return;
+      }
+      let s = this.slot[cell]!;
+      if (s < 0) s = this.claim(cell);
+      this.sums[s]! += value;
+    } catch (e) {
+      this.reporter.error(`${this.metric.name}.add`, e);
+    }
+  }
+
+  collect(endTime: HrTime): SumMetricData | undefined {
+    if (this.seriesCount === 0) return undefined;
+    return {
+      descriptor: descriptorOf(this.metric, INSTRUMENT_TYPE[this.monotonic ? "counter" : "upDownCounter"]),
+      aggregationTemporality: AggregationTemporality.CUMULATIVE,
+      dataPointType: DataPointType.SUM,
+      dataPoints: this.points(endTime, (s) => this.sums[s]!),
+      isMonotonic: this.monotonic,
+    };
+  }
+}
+
+/** Synchronous gauges: the last value per series. */
+export class FastGauge extends FastStorage {
+  private readonly values: Float64Array;
+
+  constructor(metric: ResolvedMetric, reporter: Reporter) {
+    super(metric, reporter);
+    this.values = new Float64Array(this.maxSeriesCount);
+  }
+
+  protected initSeries(): void {}
+
+  record(value: number, attributes?: Attributes): void {
+    try {
+      if (typeof value !== "number" || value - value !== 0) {
+        this.rejectValue(value, "a finite number");
+        return;
+      }
+      const cell = attributes == null ? 0 : this.index.resolve(attributes);
+      if (cell < 0) {
+        this.rejectAttributes(attributes!);
+        return;
+      }
+      let s = this.slot[cell]!;
+      if (s < 0) s = this.claim(cell);
+      this.values[s] = value;
+    } catch (e) {
+      this.reporter.error(`${this.metric.name}.record`, e);
+    }
+  }
+
+  collect(endTime: HrTime): GaugeMetricData | undefined {
+    if (this.seriesCount === 0) return undefined;
+    return {
+      descriptor: descriptorOf(this.metric, InstrumentType.GAUGE),
+      aggregationTemporality: AggregationTemporality.CUMULATIVE,
+      dataPointType: DataPointType.GAUGE,
+      dataPoints: this.points(endTime, (s) => this.values[s]!),
+    };
+  }
+}
+
+/**
+ * Explicit-bucket histograms. Per series: bucket counts, count, sum, min and max, all in one
+ * Float64Array row, so a recording touches one contiguous block of memory and allocates nothing.
+ * Bucket i counts values in (bounds[i-1], bounds[i]] (upper bound inclusive, as in OTel).
+ */
+export class FastHistogram extends FastStorage {
+  private readonly bounds: Float64Array;
+  private readonly boundaries: number[];
+  /** Row layout: [count, sum, min, max, bucket 0 … bucket n]. */
+  private readonly width: number;
+  private rows: Float64Array;
+
+  constructor(metric: ResolvedMetric, reporter: Reporter) {
+    super(metric, reporter);
+    // Same normalisation as the SDK's ExplicitBucketHistogramAggregation: sorted, no infinities.
+    this.boundaries = [...(metric.buckets ?? [])].sort((a, b) => a - b).filter((b) => Number.isFinite(b));
+    this.bounds = Float64Array.from(this.boundaries);
+    this.width = 4 + this.boundaries.length + 1;
+    // Rows grow as series appear: memory follows the series in use, not the possible attribute sets.
+    this.rows = new Float64Array(0);
+  }
+
+  protected initSeries(series: number): void {
+    const need = (series + 1) * this.width;
+    if (this.rows.length < need) {
+      const grown = new Float64Array(
+        Math.min(Math.max(need, this.rows.length * 2), this.maxSeriesCount * this.width),
+      );
+      grown.set(this.rows);
+      this.rows = grown;
+    }
+    const o = series * this.width;
+    this.rows[o + 2] = Infinity;
+    this.rows[o + 3] = -Infinity;
+  }
+
+  record(value: number, attributes?: Attributes): void {
+    try {
+      if (typeof value !== "number" || !(value >= 0) || value === Infinity) {
+        this.rejectValue(value, "a finite number ≥ 0");
+        return;
+      }
+      const cell = attributes == null ? 0 : this.index.resolve(attributes);
+      if (cell < 0) {
+        this.rejectAttributes(attributes!);
+        return;
+      }
+      let s = this.slot[cell]!;
+      if (s < 0) s = this.claim(cell);
+      const rows = this.rows;
+      const o = s * this.width;
+      rows[o]! += 1;
+      rows[o + 1]! += value;
+      if (value < rows[o + 2]!) rows[o + 2] = value;
+      if (value > rows[o + 3]!) rows[o + 3] = value;
+      // Linear scan: bucket lists are short (≤ ~20), where it beats a binary search.
+      const bounds = this.bounds;
+      let b = 0;
+      while (b < bounds.length && bounds[b]! < value) b++;
+      rows[o + 4 + b]! += 1;
+    } catch (e) {
+      this.reporter.error(`${this.metric.name}.record`, e);
+    }
+  }
+
+  collect(endTime: HrTime): HistogramMetricData | undefined {
+    if (this.seriesCount === 0) return undefined;
+    const rows = this.rows;
+    const w = this.width;
+    return {
+      descriptor: descriptorOf(this.metric, InstrumentType.HISTOGRAM),
+      aggregationTemporality: AggregationTemporality.CUMULATIVE,
+      dataPointType: DataPointType.HISTOGRAM,
+      dataPoints: this.points(endTime, (s) => {
+        const o = s * w;
+        return {
+          count: rows[o]!,
+          sum: rows[o + 1]!,
+          min: rows[o + 2]!,
+          max: rows[o + 3]!,
+          buckets: { boundaries: this.boundaries, counts: Array.from(rows.subarray(o + 4, o + w)) },
+        };
+      }),
+    };
+  }
+}
+
+export type FastInstrument = FastSum | FastGauge | FastHistogram;
+
+export function createFastInstrument(metric: ResolvedMetric, reporter: Reporter): FastInstrument {
+  switch (metric.kind) {
+    case "counter":
+    case "upDownCounter":
+      return new FastSum(metric, reporter);
+    case "gauge":
+      return new FastGauge(metric, reporter);
+    case "histogram":
+      return new FastHistogram(metric, reporter);
+  }
+}
+
+/**
+ * Hands the fast-path cells to a reader at collection time, as one scope of cumulative MetricData.
+ * Timestamps follow the SDK: a series starts at its first recording, and every point ends at the
+ * collection time.
+ */
+export class FastPathProducer implements MetricProducer {
+  constructor(
+    private readonly scope: InstrumentationScope,
+    private readonly resource: Resource,
+    private readonly instruments: readonly FastInstrument[],
+  ) {}
+
+  async collect(): Promise<CollectionResult> {
+    const endTime = millisToHrTime(Date.now());
+    const metrics: MetricData[] = [];
+    for (const instrument of this.instruments) {
+      const data = instrument.collect(endTime);
+      if (data !== undefined) metrics.push(data);
+    }
+    return {
+      resourceMetrics: {
+        resource: this.resource,
+        scopeMetrics: metrics.length === 0 ? [] : [{ scope: this.scope, metrics }],
+      },
+      errors: [],
+    };
+  }
+}

@@ -1,0 +1,25 @@
+// Public entry point of `observability-stack/instrumentation`. Must never import @pulumi/*.
+export { createMetrics } from "./create";
+export { resolveExportConfig, DEFAULT_EXPORT_INTERVAL_MILLIS, DEFAULT_EXPORT_TIMEOUT_MILLIS } from "./config";
+export { MAX_FAST_PATH_CELLS, fastPathEligible } from "./fast";
+export { MetricsConfigError, SYSTEM_METRIC_KEYS } from "./system";
+export type { ExportConfig, OtlpProtocol } from "./config";
+export type { SystemMetricKey } from "./system";
+export type {
+  CounterInstrument,
+  DurationHistogramKey,
+  DurationUnit,
+  FlushOnExitOptions,
+  GaugeInstrument,
+  HistogramInstrument,
+  InstrumentFor,
+  Instruments,
+  Metrics,
+  MetricsControls,
+  MetricsOptions,
+  ObservedInstrument,
+  Operation,
+  TrackOptions,
+  UpDownCounterInstrument,
+  UpDownCounterKey,
+} from "./types";

@@ -1,0 +1,150 @@
+// The typed API. Everything is derived from the literal types `defineMetrics` keeps: an instrument only
+// accepts the attribute keys (and listed values) its definition declares.
+import type { Attributes } from "@opentelemetry/api";
+import type { IMetricReader, PushMetricExporter } from "@opentelemetry/sdk-metrics";
+import type { AttributesOf, MetricSpec } from "../definitions";
+import type { OtlpProtocol } from "./config";
+import type { SystemMetricKey } from "./system";
+
+export type Specs = Readonly<Record<string, MetricSpec>>;
+
+/** A monotonic counter: `add` a value ≥ 0. */
+export interface CounterInstrument<S> {
+  add(value: number, attributes?: AttributesOf<S>): void;
+}
+
+/** An up-down counter: `add` any finite value (negative to decrease). */
+export interface UpDownCounterInstrument<S> {
+  add(value: number, attributes?: AttributesOf<S>): void;
+}
+
+/** A synchronous gauge: `record` the current value. */
+export interface GaugeInstrument<S> {
+  record(value: number, attributes?: AttributesOf<S>): void;
+}
+
+/** A histogram with the definition's bucket boundaries: `record` a value ≥ 0 in the metric's unit. */
+export interface HistogramInstrument<S> {
+  record(value: number, attributes?: AttributesOf<S>): void;
+}
+
+/** A system-health metric: observed by the module at every collection, not recorded by the app. */
+export interface ObservedInstrument {
+  readonly observed: true;
+}
+
+export type InstrumentFor<S> = S extends { readonly kind: "counter" }
+  ? CounterInstrument<S>
+  : S extends { readonly kind: "upDownCounter" }
+    ? UpDownCounterInstrument<S>
+    : S extends { readonly kind: "gauge" }
+      ? GaugeInstrument<S>
+      : S extends { readonly kind: "histogram" }
+        ? HistogramInstrument<S>
+        : never;
+
+/** One instrument per definition, under the definition's key. */
+export type Instruments<M extends Specs> = {
+  readonly [K in keyof M]: K extends SystemMetricKey ? ObservedInstrument : InstrumentFor<M[K]>;
+};
+
+/** Keys of the up-down counters (the "active" counts `track` maintains). */
+export type UpDownCounterKey<M extends Specs> = {
+  [K in keyof M]: K extends SystemMetricKey
+    ? never
+    : M[K] extends { readonly kind: "upDownCounter" }
+      ? K
+      : never;
+}[keyof M] &
+  string;
+
+/** Time units a duration histogram can be in. */
+export type DurationUnit = "s" | "ms" | "us" | "ns";
+
+/** Keys of the histograms measured in a time unit (the durations `track` records). */
+export type DurationHistogramKey<M extends Specs> = {
+  [K in keyof M]: M[K] extends { readonly kind: "histogram"; readonly unit: DurationUnit } ? K : never;
+}[keyof M] &
+  string;
+
+export interface TrackOptions<M extends Specs, A extends keyof M, D extends keyof M> {
+  /** Attributes of the active count (the same on increment and decrement). */
+  readonly attributes?: AttributesOf<M[A]>;
+  /** The histogram that receives the operation's duration when it ends, in the histogram's unit. */
+  readonly duration?: D;
+}
+
+/** A running operation: counted as active until `end`. */
+export interface Operation<EndAttributes> {
+  /**
+   * Ends the operation: decrements the active count and records the duration (with `attributes`,
+   * e.g. the outcome) into the duration histogram. Returns the duration in milliseconds. A second
+   * `end` is ignored (and reported through `diag`).
+   */
+  end(attributes?: EndAttributes): number;
+}
+
+export interface MetricsControls<M extends Specs> {
+  /**
+   * Starts tracking an operation: increments the up-down counter `active` now, and on `end`
+   * decrements it and records the elapsed time into `options.duration`.
+   *
+   * @example const op = m.track("tasksActive", { duration: "taskDuration" }); … op.end({ "task.status": "succeeded" });
+   */
+  track<A extends UpDownCounterKey<M>, D extends DurationHistogramKey<M> = never>(
+    active: A,
+    options?: TrackOptions<M, A, D>,
+  ): Operation<[D] extends [never] ? Record<string, never> : AttributesOf<M[D]>>;
+  /** Exports what has been recorded now. Never rejects: failures are reported through `diag`. */
+  forceFlush(): Promise<void>;
+  /** Flushes and stops exporting. Idempotent; never rejects (failures go to `diag`). */
+  shutdown(): Promise<void>;
+  /** False in the no-op mode (OTEL_SDK_DISABLED=true or `disabled: true`). */
+  readonly enabled: boolean;
+}
+
+/** What {@link createMetrics} returns: the instruments, plus `track`, `forceFlush`, `shutdown`, `enabled`. */
+export type Metrics<M extends Specs> = Instruments<M> & MetricsControls<M>;
+
+/** The property names of {@link MetricsControls}: no metric key may use them. */
+export const RESERVED_KEYS: readonly string[] = ["track", "forceFlush", "shutdown", "enabled"];
+
+export interface FlushOnExitOptions {
+  /** Signals to flush on (default SIGTERM and SIGINT). */
+  readonly signals?: readonly NodeJS.Signals[];
+  /** Longest wait for the final export before the process goes on exiting (default 5000 ms). */
+  readonly timeoutMillis?: number;
+}
+
+export interface MetricsOptions {
+  /** `service.name`; default OTEL_SERVICE_NAME, then OTEL_RESOURCE_ATTRIBUTES, then the catalogue's name. */
+  readonly serviceName?: string;
+  /** `service.instance.id`; default OTEL_RESOURCE_ATTRIBUTES' value, else a random UUID. */
+  readonly serviceInstanceId?: string;
+  /** More resource attributes; they override OTEL_RESOURCE_ATTRIBUTES. */
+  readonly resourceAttributes?: Attributes;
+  /** Default OTEL_EXPORTER_OTLP_METRICS_PROTOCOL, then OTEL_EXPORTER_OTLP_PROTOCOL, then `grpc`. */
+  readonly protocol?: OtlpProtocol;
+  /**
+   * Base OTLP endpoint, like OTEL_EXPORTER_OTLP_ENDPOINT (`/v1/metrics` is appended for HTTP). Default:
+   * what the exporter reads from OTEL_EXPORTER_OTLP_METRICS_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT,
+   * else http://localhost:4317 (gRPC) or http://localhost:4318/v1/metrics (HTTP).
+   */
+  readonly endpoint?: string;
+  /** Default OTEL_METRIC_EXPORT_INTERVAL, else 60000. */
+  readonly exportIntervalMillis?: number;
+  /** Default OTEL_METRIC_EXPORT_TIMEOUT, else 30000 (never more than the interval). */
+  readonly exportTimeoutMillis?: number;
+  /** Export through this exporter instead of OTLP (periodically, like OTLP). Must be cumulative. */
+  readonly exporter?: PushMetricExporter;
+  /** Read through this reader instead (an in-memory test reader, a pull exporter). Must be cumulative. */
+  readonly reader?: IMetricReader;
+  /** A no-op with the same API. Default: OTEL_SDK_DISABLED=true. */
+  readonly disabled?: boolean;
+  /** Pre-resolved cells for metrics with listed attribute values (default true). See README.md. */
+  readonly fastPath?: boolean;
+  /** Flush on SIGTERM/SIGINT, then let the signal take its course. Off by default. */
+  readonly flushOnExit?: boolean | FlushOnExitOptions;
+  /** Instrumentation scope name (default "observability-stack"). */
+  readonly scopeName?: string;
+}
