@@ -1,0 +1,160 @@
+// The collector config for a catalogue: OTLP in; traces to Jaeger, metrics to VictoriaMetrics.
+// Component types are the non-deprecated names at the pinned collector (0.161.0): `otlp_grpc`,
+// `prometheus_remote_write` and `host_metrics` (the old `otlp`, `prometheusremotewrite` and
+// `hostmetrics` still load but log "alias is deprecated").
+import { stringify } from "yaml";
+import { prometheusName, type Catalogue } from "../definitions";
+import type {
+  CollectorConfig,
+  ExporterConfig,
+  PrometheusRemoteWriteExporterConfig,
+  ReceiverConfig,
+  RetryOnFailureConfig,
+} from "./model";
+import { memoryLimiterSettings, resolveCollectorOptions, type CollectorOptions } from "./options";
+
+/** Component ids used in the generated config (`type[/name]`). */
+export const COMPONENT_IDS = Object.freeze({
+  otlpReceiver: "otlp",
+  hostmetricsReceiver: "host_metrics",
+  memoryLimiter: "memory_limiter",
+  batch: "batch",
+  jaegerExporter: "otlp_grpc/jaeger",
+  remoteWriteExporter: "prometheus_remote_write/victoriametrics",
+  debugExporter: "debug",
+  healthCheck: "health_check",
+});
+
+/** The strategy under which `prometheusName` (definitions/naming.ts) predicts the series names. */
+export const TRANSLATION_STRATEGY = "UnderscoreEscapingWithSuffixes";
+
+const BATCH = { timeout: "10s", send_batch_size: 1024 } as const;
+
+// The collector's defaults (configretry.NewDefaultBackOffConfig), written out so the config says
+// what it does: retry for up to 5 minutes, then drop.
+const RETRY: RetryOnFailureConfig = {
+  enabled: true,
+  initial_interval: "5s",
+  max_interval: "30s",
+  max_elapsed_time: "300s",
+};
+
+/**
+ * The collector config for `catalogue`. Pure: same catalogue and options, same object.
+ * Nothing in it renames metrics: no `namespace`, no renaming processors, and the remote write
+ * translation strategy is set explicitly to the one `prometheusName` implements, so the series in
+ * VictoriaMetrics are exactly the catalogue's `seriesNames`.
+ * @throws CollectorOptionsError for bad options, naming each one.
+ */
+export function collectorConfig(
+  catalogue: Catalogue,
+  options: Partial<CollectorOptions> = {},
+): CollectorConfig {
+  const o = resolveCollectorOptions(options);
+  assertNamesSurvive(catalogue);
+  const ids = COMPONENT_IDS;
+  const memory = memoryLimiterSettings(o.memoryLimitMib);
+  const remoteWriteInsecure = new URL(o.remoteWriteUrl).protocol === "http:";
+
+  const receivers: Record<string, ReceiverConfig> = {
+    [ids.otlpReceiver]: {
+      protocols: { grpc: { endpoint: o.otlpGrpcEndpoint }, http: { endpoint: o.otlpHttpEndpoint } },
+    },
+  };
+  if (o.hostmetrics) {
+    receivers[ids.hostmetricsReceiver] = {
+      collection_interval: o.hostmetricsInterval,
+      scrapers: { cpu: {}, disk: {}, memory: {}, network: {} },
+    };
+  }
+
+  const remoteWrite: PrometheusRemoteWriteExporterConfig = {
+    http: {
+      endpoint: o.remoteWriteUrl,
+      // Plain http needs no TLS; stated so the intent is visible (DESIGN.md).
+      ...(remoteWriteInsecure ? { tls: { insecure: true } } : {}),
+    },
+    translation_strategy: TRANSLATION_STRATEGY,
+    retry_on_failure: RETRY,
+    // The exporter's defaults (enabled, 10000 batches, 5 consumers); another num_consumers logs a
+    // warning at 0.161.0 unless a feature gate is on.
+    remote_write_queue: { enabled: true, queue_size: 10000, num_consumers: 5 },
+  };
+  const exporters: Record<string, ExporterConfig> = {
+    [ids.jaegerExporter]: {
+      endpoint: o.jaegerEndpoint,
+      tls: { insecure: o.jaegerInsecure },
+      retry_on_failure: RETRY,
+      sending_queue: { enabled: true, num_consumers: 10, queue_size: 1000 },
+    },
+    [ids.remoteWriteExporter]: remoteWrite,
+  };
+  if (o.debug) exporters[ids.debugExporter] = { verbosity: "basic" };
+
+  const processors = [ids.memoryLimiter, ids.batch];
+  const debug = o.debug ? [ids.debugExporter] : [];
+
+  return {
+    receivers,
+    processors: {
+      [ids.memoryLimiter]: {
+        check_interval: "1s",
+        limit_mib: memory.limitMib,
+        spike_limit_mib: memory.spikeLimitMib,
+      },
+      [ids.batch]: { ...BATCH },
+    },
+    exporters,
+    extensions: { [ids.healthCheck]: { endpoint: o.healthCheckEndpoint, path: "/" } },
+    service: {
+      extensions: [ids.healthCheck],
+      pipelines: {
+        traces: { receivers: [ids.otlpReceiver], processors, exporters: [ids.jaegerExporter, ...debug] },
+        metrics: {
+          receivers: o.hostmetrics ? [ids.otlpReceiver, ids.hostmetricsReceiver] : [ids.otlpReceiver],
+          processors,
+          exporters: [ids.remoteWriteExporter, ...debug],
+        },
+      },
+      telemetry: {
+        metrics: {
+          level: "normal",
+          readers: [{ pull: { exporter: { prometheus: { host: o.telemetryHost, port: o.telemetryPort } } } }],
+        },
+      },
+    },
+  };
+}
+
+/**
+ * The exporter names OTLP metrics by {@link TRANSLATION_STRATEGY}, which `prometheusName` implements.
+ * A catalogue object whose stored names disagree (built by hand, or by another version of this
+ * package) would make every dashboard query miss: refuse it here, where the config is made.
+ */
+function assertNamesSurvive(catalogue: Catalogue): void {
+  if (catalogue === null || typeof catalogue !== "object" || !Array.isArray(catalogue.list)) {
+    throw new TypeError("collectorConfig: the first argument must be a catalogue made by defineMetrics().");
+  }
+  const wrong = catalogue.list
+    .filter((m) => m.naming === "otlp")
+    .filter((m) => m.prometheusName !== prometheusName(m.name, m.unit, m.kind))
+    .map(
+      (m) =>
+        `${m.key} (${m.name}): has ${m.prometheusName}, the collector writes ${prometheusName(m.name, m.unit, m.kind)}`,
+    );
+  if (wrong.length > 0) {
+    throw new Error(
+      `Catalogue "${catalogue.name}": series names do not match what the collector's remote write exporter ` +
+        `(${TRANSLATION_STRATEGY}) writes:\n  - ${wrong.join("\n  - ")}\n` +
+        `Fix: build the catalogue with defineMetrics() from this package.`,
+    );
+  }
+}
+
+/** The config as YAML: map keys sorted, so the same config always gives the same bytes. */
+export function collectorConfigYaml(config: CollectorConfig): string {
+  return (
+    "# Generated by observability-stack from the metric catalogue. Do not edit: run `npm run render`.\n" +
+    stringify(config, { sortMapEntries: true, lineWidth: 0, aliasDuplicateObjects: false })
+  );
+}
