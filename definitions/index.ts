@@ -9,6 +9,8 @@ export {
   UNIT_WORDS,
   unitSuffixes,
 } from "./naming";
+export { hostmetrics } from "./hostmetrics";
+export { otelcol } from "./otelcol";
 export { scotty } from "./scotty";
 export {
   DEFAULT_CARDINALITY_LIMIT,

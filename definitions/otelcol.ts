@@ -1,0 +1,149 @@
+// The collector's own telemetry, as read from receiverhelper, exporterhelper and processorhelper
+// (metadata.yaml and obsreport code) at collector v0.161.0. VictoriaMetrics scrapes these from the
+// collector's Prometheus endpoint (:8888), not through OTLP, so the names are already the series
+// names: the collector's default Prometheus reader sets without_units and without_type_suffix
+// (service/telemetry/otelconftelemetry), hence no unit word and no `_total`.
+import { defineMetrics } from "./define";
+
+// Component ids as configured (`otlp`, `prometheusremotewrite/vm` …): an open set.
+const receiver = { description: "The receiver's component id.", maxValues: 10 } as const;
+// "grpc"/"http" for the OTLP receiver; scraper receivers (hostmetrics) leave it empty.
+const transport = { description: "How the data arrived (grpc, http).", maxValues: 4 } as const;
+const exporter = { description: "The exporter's component id.", maxValues: 10 } as const;
+const processor = { description: "The processor's component id.", maxValues: 10 } as const;
+const signals = ["traces", "metrics", "logs", "profiles"] as const;
+
+export const otelcol = defineMetrics({
+  name: "otelcol",
+  title: "OpenTelemetry Collector",
+  groups: {
+    pipeline: {
+      title: "Pipeline health",
+      description: "Data accepted, refused, sent and dropped by the collector, and its export queues.",
+    },
+  },
+  metrics: {
+    receiverAcceptedMetricPoints: {
+      name: "otelcol_receiver_accepted_metric_points",
+      naming: "prometheus",
+      kind: "counter",
+      unit: "{datapoint}",
+      description: "Number of metric points successfully pushed into the pipeline.",
+      group: "pipeline",
+      attributes: { receiver, transport },
+    },
+    receiverRefusedMetricPoints: {
+      name: "otelcol_receiver_refused_metric_points",
+      naming: "prometheus",
+      kind: "counter",
+      unit: "{datapoint}",
+      description: "Number of metric points that could not be pushed into the pipeline.",
+      group: "pipeline",
+      attributes: { receiver, transport },
+    },
+    receiverAcceptedSpans: {
+      name: "otelcol_receiver_accepted_spans",
+      naming: "prometheus",
+      kind: "counter",
+      unit: "{span}",
+      description: "Number of spans successfully pushed into the pipeline.",
+      group: "pipeline",
+      attributes: { receiver, transport },
+    },
+    receiverRefusedSpans: {
+      name: "otelcol_receiver_refused_spans",
+      naming: "prometheus",
+      kind: "counter",
+      unit: "{span}",
+      description: "Number of spans that could not be pushed into the pipeline.",
+      group: "pipeline",
+      attributes: { receiver, transport },
+    },
+    exporterSentMetricPoints: {
+      name: "otelcol_exporter_sent_metric_points",
+      naming: "prometheus",
+      kind: "counter",
+      unit: "{datapoint}",
+      description: "Number of metric points successfully sent to destination.",
+      group: "pipeline",
+      attributes: { exporter },
+    },
+    exporterSendFailedMetricPoints: {
+      name: "otelcol_exporter_send_failed_metric_points",
+      naming: "prometheus",
+      kind: "counter",
+      unit: "{datapoint}",
+      description: "Number of metric points in failed attempts to send to destination.",
+      group: "pipeline",
+      attributes: { exporter },
+    },
+    exporterSentSpans: {
+      name: "otelcol_exporter_sent_spans",
+      naming: "prometheus",
+      kind: "counter",
+      unit: "{span}",
+      description: "Number of spans successfully sent to destination.",
+      group: "pipeline",
+      attributes: { exporter },
+    },
+    exporterSendFailedSpans: {
+      name: "otelcol_exporter_send_failed_spans",
+      naming: "prometheus",
+      kind: "counter",
+      unit: "{span}",
+      description: "Number of spans in failed attempts to send to destination.",
+      group: "pipeline",
+      attributes: { exporter },
+    },
+    exporterQueueSize: {
+      name: "otelcol_exporter_queue_size",
+      naming: "prometheus",
+      kind: "gauge",
+      unit: "{batch}",
+      description: "Current size of the retry queue (in batches).",
+      group: "pipeline",
+      attributes: {
+        exporter,
+        data_type: { description: "The signal the queue holds.", values: signals },
+      },
+    },
+    exporterQueueCapacity: {
+      name: "otelcol_exporter_queue_capacity",
+      naming: "prometheus",
+      kind: "gauge",
+      unit: "{batch}",
+      description: "Fixed capacity of the retry queue (in batches).",
+      group: "pipeline",
+      attributes: {
+        exporter,
+        data_type: { description: "The signal the queue holds.", values: signals },
+      },
+    },
+    processorIncomingItems: {
+      name: "otelcol_processor_incoming_items",
+      naming: "prometheus",
+      kind: "counter",
+      unit: "{item}",
+      description: "Number of items passed to the processor.",
+      group: "pipeline",
+      attributes: {
+        processor,
+        "otel.signal": { description: "The signal of the pipeline.", values: signals },
+      },
+    },
+    processorOutgoingItems: {
+      name: "otelcol_processor_outgoing_items",
+      naming: "prometheus",
+      kind: "counter",
+      unit: "{item}",
+      description: "Number of items emitted from the processor.",
+      group: "pipeline",
+      attributes: {
+        processor,
+        "otel.signal": { description: "The signal of the pipeline.", values: signals },
+      },
+    },
+  },
+});
+
+export default otelcol;
