@@ -35,7 +35,7 @@ DOCKERD_PID=
 cleanup() {
   local rc=$?
   if [[ -n $DOCKERD_PID && ${PREVIEW_KEEP_DOCKERD:-} != 1 ]]; then
-    kill "$DOCKERD_PID" 2>/dev/null && wait "$DOCKERD_PID" 2>/dev/null || true
+    if kill "$DOCKERD_PID" 2>/dev/null; then wait "$DOCKERD_PID" 2>/dev/null || true; fi
   fi
   if [[ ${PREVIEW_KEEP_TMP:-} == 1 ]]; then
     log "kept $TMP"

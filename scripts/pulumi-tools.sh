@@ -26,7 +26,7 @@ TOOLS=$SCRIPTS/pulumi-tools
 CACHE=${PULUMI_TOOLS_CACHE:-$HOME/.cache/observability-stack/pulumi-tools}
 ALL_TOOLS=(pulumi pulumi-language-nodejs pulumi-resource-docker pulumi-resource-random)
 
-# shellcheck source=pulumi-tools/pins.sh
+# shellcheck source=scripts/pulumi-tools/pins.sh
 source "$TOOLS/pins.sh"
 
 log() { printf '[pulumi-tools] %s\n' "$*" >&2; }
@@ -140,6 +140,9 @@ build_tool() { # tool
     exec 9>&-
     return 0
   fi
+  # Left-overs of an interrupted build of this tool (we hold its lock, so nobody is using them).
+  chmod -R u+w "$CACHE/.tmp-$tool-$version".* 2>/dev/null || true
+  rm -rf "$CACHE/.tmp-$tool-$version".*
   tmp=$(mktemp -d "$CACHE/.tmp-$tool-$version.XXXXXX")
   logf=$CACHE/logs/$tool-$version.log
   log "$tool $version: building (log: $logf)"
@@ -161,10 +164,8 @@ build_tool() { # tool
     echo "built=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "seconds=$secs"
     echo "go=$(go env GOVERSION)"
-    if [[ -f $tmp/work/go.mod ]]; then
-      echo "# main module requirements (go.mod of the wrapper):"
-      (cd "$tmp/work" && go list -m -f '{{.Path}} {{.Version}}' all 2>/dev/null | grep -E 'pulumi' || true)
-    fi
+    echo "# go version -m (pulumi modules and build settings):"
+    go version -m "$tmp/out/$tool" 2>/dev/null | grep -E 'pulumi|^[[:space:]]build[[:space:]]' || true
   } >"$tmp/out/BUILDINFO"
   [[ -f $tmp/work/go.mod ]] && cp "$tmp/work/go.mod" "$tmp/out/wrapper.go.mod"
   [[ -f $tmp/work/go.sum ]] && cp "$tmp/work/go.sum" "$tmp/out/wrapper.go.sum"
@@ -210,6 +211,7 @@ write_env() {
     echo "export PULUMI_SKIP_UPDATE_CHECK=true"
     echo "export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true"
   } >"$tmp"
+  chmod 644 "$tmp"
   mv -f "$tmp" "$f"
 }
 
