@@ -1,0 +1,192 @@
+// The fast path must export what the plain SDK exports for the same recordings. The reference below
+// uses raw sdk-metrics instruments, created directly from the definitions, with the SDK's own reader
+// and in-memory exporter; both results are also serialised to OTLP (the JSON the HTTP exporter sends)
+// and compared there, timestamps aside (checked separately).
+import type { Attributes } from "@opentelemetry/api";
+import { ValueType } from "@opentelemetry/api";
+import { JsonMetricsSerializer } from "@opentelemetry/otlp-transformer";
+import type { MetricData, ResourceMetrics } from "@opentelemetry/sdk-metrics";
+import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import type { ResolvedMetric } from "../definitions";
+import { scotty } from "../definitions";
+import { createMetrics } from "./create";
+import { SYSTEM_METRIC_KEYS } from "./system";
+import { cumulativeExporter } from "./test/helpers";
+
+const recorded = scotty.list.filter((m) => !(SYSTEM_METRIC_KEYS as readonly string[]).includes(m.key));
+
+/** Every attribute set of a metric, absent attributes included. */
+function attributeSets(metric: ResolvedMetric): Record<string, string>[] {
+  let sets: Record<string, string>[] = [{}];
+  for (const a of metric.attributes) {
+    sets = sets.flatMap((s) => [s, ...a.values!.map((v) => ({ ...s, [a.key]: v }))]);
+  }
+  return sets;
+}
+
+/** A fixed sequence of recordings: several values per attribute set, in an interleaved order. */
+function recordings(): {
+  key: string;
+  kind: ResolvedMetric["kind"];
+  value: number;
+  attributes: Record<string, string>;
+}[] {
+  const out = [];
+  let x = 7;
+  const next = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let round = 0; round < 5; round++) {
+    for (const m of recorded) {
+      for (const attributes of attributeSets(m)) {
+        const r = next();
+        const value =
+          m.kind === "upDownCounter"
+            ? Math.round((r - 0.4) * 10)
+            : m.kind === "histogram"
+              ? // Hit bucket edges exactly now and then (upper bounds are inclusive).
+                round === 2
+                ? m.buckets![Math.floor(r * m.buckets!.length)]!
+                : r * 2 * m.buckets![m.buckets!.length - 1]!
+              : Math.round(r * 1000) / 10;
+        out.push({ key: m.key, kind: m.kind, value, attributes });
+      }
+    }
+  }
+  return out;
+}
+
+async function viaSdk(): Promise<ResourceMetrics> {
+  const exporter = cumulativeExporter();
+  const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+  const provider = new MeterProvider({
+    resource: resourceFromAttributes({ "service.name": "scotty" }),
+    readers: [reader],
+  });
+  const meter = provider.getMeter("observability-stack");
+  const instruments = new Map<
+    string,
+    { add?: (v: number, a: Attributes) => void; record?: (v: number, a: Attributes) => void }
+  >();
+  for (const m of recorded) {
+    const options = {
+      description: m.description,
+      unit: m.unit,
+      valueType: ValueType.DOUBLE,
+      ...(m.buckets ? { advice: { explicitBucketBoundaries: [...m.buckets] } } : {}),
+    };
+    const create = {
+      counter: () => meter.createCounter(m.name, options),
+      upDownCounter: () => meter.createUpDownCounter(m.name, options),
+      gauge: () => meter.createGauge(m.name, options),
+      histogram: () => meter.createHistogram(m.name, options),
+    }[m.kind];
+    instruments.set(m.key, create());
+  }
+  for (const r of recordings()) {
+    const i = instruments.get(r.key)!;
+    if (r.kind === "counter" || r.kind === "upDownCounter") i.add!(r.value, r.attributes);
+    else i.record!(r.value, r.attributes);
+  }
+  await provider.shutdown();
+  return exporter.getMetrics().at(-1)!;
+}
+
+async function viaModule(): Promise<ResourceMetrics> {
+  const exporter = cumulativeExporter();
+  const m = createMetrics(scotty, { exporter, exportIntervalMillis: 3_600_000, serviceName: "scotty" });
+  const loose = m as unknown as Record<
+    string,
+    { add(v: number, a: object): void; record(v: number, a: object): void }
+  >;
+  for (const r of recordings()) {
+    if (r.kind === "counter" || r.kind === "upDownCounter") loose[r.key]!.add(r.value, r.attributes);
+    else loose[r.key]!.record(r.value, r.attributes);
+  }
+  await m.shutdown();
+  return exporter.getMetrics().at(-1)!;
+}
+
+function recordedMetrics(r: ResourceMetrics): MetricData[] {
+  const names = new Set(recorded.map((m) => m.name));
+  return r.scopeMetrics
+    .flatMap((s) => s.metrics)
+    .filter((m) => names.has(m.descriptor.name))
+    .sort((a, b) => a.descriptor.name.localeCompare(b.descriptor.name));
+}
+
+/** Metric data without timestamps, points sorted by attributes (their order carries no meaning). */
+function comparable(metrics: MetricData[]) {
+  return metrics.map((m) => ({
+    ...m,
+    dataPoints: (m.dataPoints as { attributes: object; value: unknown }[])
+      .map((p) => ({ attributes: { ...p.attributes }, value: p.value }))
+      .sort((a, b) => key(a.attributes).localeCompare(key(b.attributes))),
+  }));
+}
+
+function key(attributes: object): string {
+  return JSON.stringify(Object.entries(attributes).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** The OTLP JSON of the recorded metrics, with each point's timestamps replaced by a marker. */
+function otlpJson(r: ResourceMetrics, scopeName: string) {
+  const scoped: ResourceMetrics = {
+    resource: r.resource,
+    scopeMetrics: [
+      { scope: { name: scopeName }, metrics: comparable(recordedMetrics(r)) as unknown as MetricData[] },
+    ],
+  };
+  // `comparable` dropped the timestamps; give every point the same ones for serialisation.
+  for (const m of scoped.scopeMetrics[0]!.metrics) {
+    for (const p of m.dataPoints as { startTime?: [number, number]; endTime?: [number, number] }[]) {
+      p.startTime = [1, 0];
+      p.endTime = [2, 0];
+    }
+  }
+  const bytes = JsonMetricsSerializer.serializeRequest(scoped)!;
+  const request = JSON.parse(new TextDecoder().decode(bytes)) as {
+    resourceMetrics: { scopeMetrics: { metrics: unknown[] }[] }[];
+  };
+  return request.resourceMetrics[0]!.scopeMetrics[0]!.metrics;
+}
+
+describe("fast path against the plain SDK", () => {
+  let sdk: ResourceMetrics;
+  let fast: ResourceMetrics;
+  let started: number;
+  let ended: number;
+
+  beforeAll(async () => {
+    started = Date.now();
+    sdk = await viaSdk();
+    fast = await viaModule();
+    ended = Date.now();
+  });
+
+  it("records every recorded metric on both paths", () => {
+    expect(recordedMetrics(sdk).map((m) => m.descriptor.name)).toEqual(recorded.map((m) => m.name).sort());
+    expect(recordedMetrics(fast).map((m) => m.descriptor.name)).toEqual(recorded.map((m) => m.name).sort());
+  });
+
+  it("exports equal metric data: names, units, kinds, temporality, attributes, buckets, values", () => {
+    expect(comparable(recordedMetrics(fast))).toEqual(comparable(recordedMetrics(sdk)));
+  });
+
+  it("serialises to the same OTLP", () => {
+    expect(otlpJson(fast, "s")).toEqual(otlpJson(sdk, "s"));
+  });
+
+  it("has the SDK's timestamps: each series starts at its first recording, every point ends at collection", () => {
+    const toMillis = ([s, ns]: [number, number]) => s * 1000 + ns / 1e6;
+    for (const m of recordedMetrics(fast)) {
+      const ends = new Set(m.dataPoints.map((p) => toMillis(p.endTime as [number, number])));
+      expect(ends.size).toBe(1);
+      for (const p of m.dataPoints) {
+        const start = toMillis(p.startTime as [number, number]);
+        expect(start).toBeGreaterThanOrEqual(started);
+        expect(start).toBeLessThanOrEqual(toMillis(p.endTime as [number, number]));
+        expect(toMillis(p.endTime as [number, number])).toBeLessThanOrEqual(ended);
+      }
+    }
+  });
+});
