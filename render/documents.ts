@@ -134,10 +134,6 @@ export function metricsMarkdown(catalogue: Catalogue): string {
     const metrics = doc.metrics.filter((m) => m.group.key === group.key);
     lines.push("", `## ${cell(group.title)}`, "");
     if (group.description !== undefined) lines.push(cell(group.description), "");
-    if (metrics.length === 0) {
-      lines.push("No metrics.");
-      continue;
-    }
     lines.push(
       "| OTel name | Series | Kind | Unit | Labels | Buckets | Description |",
       "| --- | --- | --- | --- | --- | --- | --- |",
