@@ -1,0 +1,180 @@
+// Recording cost, side by side in one process on the same attribute sets: raw @opentelemetry/sdk-metrics
+// instruments (with a reader attached, as in an app), prom-client, and this module (createMetrics).
+//
+//   npm run bench            (BENCH_ITERATIONS, BENCH_RUNS to change the defaults)
+//
+// Prints `bench <case> <implementation> <ns/op>` (the median of the runs) per case and implementation,
+// then `ratio <case> module/sdk=<x> module/prom-client=<y>` per case.
+import * as os from "node:os";
+import type { Attributes } from "@opentelemetry/api";
+import { ValueType } from "@opentelemetry/api";
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from "@opentelemetry/sdk-metrics";
+import * as prom from "prom-client";
+import { scotty } from "../definitions";
+import { createMetrics } from "../instrumentation";
+
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 1_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const WARMUP = Math.min(ITERATIONS, 300_000);
+const HOUR = 3_600_000;
+
+// The same attribute sets for every implementation (prom-client labels cannot contain dots).
+const errorTypes = scotty.byKey.logStreamErrors.attributes[0]!.values!;
+const statuses = scotty.byKey.taskDuration.attributes[0]!.values!;
+const errorAttrs: Attributes[] = errorTypes.map((v) => ({ "error.type": v }));
+const errorLabels = errorTypes.map((v) => ({ error_type: v }));
+const statusAttrs: Attributes[] = statuses.map((v) => ({ "task.status": v }));
+const statusLabels = statuses.map((v) => ({ task_status: v }));
+const buckets = [...scotty.byKey.taskDuration.buckets!];
+// Durations spread over the buckets, precomputed so the loop measures recording only.
+const durations = Float64Array.from({ length: 1024 }, (_, i) => ((i * 7919) % 1000) / 10);
+
+// --- raw sdk-metrics ---------------------------------------------------------------------------------
+const sdkProvider = new MeterProvider({
+  readers: [
+    new PeriodicExportingMetricReader({
+      exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
+      exportIntervalMillis: HOUR,
+    }),
+  ],
+});
+const meter = sdkProvider.getMeter("bench");
+const opts = (key: keyof typeof scotty.metrics) => ({
+  description: scotty.byKey[key].description,
+  unit: scotty.byKey[key].unit,
+  valueType: ValueType.DOUBLE,
+});
+const sdkCounter = meter.createCounter(scotty.byKey.logStreamErrors.name, opts("logStreamErrors"));
+const sdkUpDown = meter.createUpDownCounter(
+  scotty.byKey.websocketConnectionsActive.name,
+  opts("websocketConnectionsActive"),
+);
+const sdkHistogram = meter.createHistogram(scotty.byKey.taskDuration.name, {
+  ...opts("taskDuration"),
+  advice: { explicitBucketBoundaries: buckets },
+});
+
+// --- prom-client -------------------------------------------------------------------------------------
+const registry = new prom.Registry();
+const promCounter = new prom.Counter({
+  name: scotty.byKey.logStreamErrors.prometheusName,
+  help: "h",
+  labelNames: ["error_type"],
+  registers: [registry],
+});
+const promGauge = new prom.Gauge({
+  name: scotty.byKey.websocketConnectionsActive.prometheusName,
+  help: "h",
+  registers: [registry],
+});
+const promHistogram = new prom.Histogram({
+  name: scotty.byKey.taskDuration.prometheusName,
+  help: "h",
+  labelNames: ["task_status"],
+  buckets,
+  registers: [registry],
+});
+
+// --- this module -------------------------------------------------------------------------------------
+const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+const m = createMetrics(scotty, { exporter, exportIntervalMillis: HOUR });
+
+// One loop function per implementation and case, so each call site stays monomorphic: a shared loop
+// would see three receiver types and penalise whichever ran last.
+type Loop = (n: number) => void;
+const cases: Record<string, Record<string, Loop>> = {
+  "counter-add-attrs": {
+    sdk: (n) => {
+      for (let i = 0; i < n; i++) sdkCounter.add(1, errorAttrs[i % 5]);
+    },
+    "prom-client": (n) => {
+      for (let i = 0; i < n; i++) promCounter.inc(errorLabels[i % 5]!, 1);
+    },
+    module: (n) => {
+      for (let i = 0; i < n; i++) m.logStreamErrors.add(1, errorAttrs[i % 5] as { "error.type": "timeout" });
+    },
+  },
+  "updown-add": {
+    sdk: (n) => {
+      for (let i = 0; i < n; i++) sdkUpDown.add(i & 1 ? -1 : 1);
+    },
+    "prom-client": (n) => {
+      for (let i = 0; i < n; i++) promGauge.inc(i & 1 ? -1 : 1);
+    },
+    module: (n) => {
+      for (let i = 0; i < n; i++) m.websocketConnectionsActive.add(i & 1 ? -1 : 1);
+    },
+  },
+  "histogram-record": {
+    sdk: (n) => {
+      for (let i = 0; i < n; i++) sdkHistogram.record(durations[i & 1023]!, statusAttrs[i % 3]);
+    },
+    "prom-client": (n) => {
+      for (let i = 0; i < n; i++) promHistogram.observe(statusLabels[i % 3]!, durations[i & 1023]!);
+    },
+    module: (n) => {
+      for (let i = 0; i < n; i++) {
+        m.taskDuration.record(durations[i & 1023]!, statusAttrs[i % 3] as { "task.status": "failed" });
+      }
+    },
+  },
+};
+
+function nsPerOp(loop: Loop): number {
+  const t0 = process.hrtime.bigint();
+  loop(ITERATIONS);
+  return Number(process.hrtime.bigint() - t0) / ITERATIONS;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+async function main(): Promise<void> {
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  console.log(
+    `# node ${process.version}, ${cpu}, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(2)}; ` +
+      `${ITERATIONS} ops x ${RUNS} runs per case and implementation, medians`,
+  );
+  const results: Record<string, Record<string, number>> = {};
+  for (const [name, impls] of Object.entries(cases)) {
+    for (const loop of Object.values(impls)) loop(WARMUP);
+    const samples: Record<string, number[]> = {};
+    // Interleave implementations run by run, so background load hits them alike.
+    for (let r = 0; r < RUNS; r++) {
+      for (const [impl, loop] of Object.entries(impls)) (samples[impl] ??= []).push(nsPerOp(loop));
+    }
+    results[name] = {};
+    for (const [impl, xs] of Object.entries(samples)) {
+      results[name]![impl] = median(xs);
+      console.log(`bench ${name} ${impl} ${median(xs).toFixed(1)}`);
+    }
+  }
+  for (const [name, r] of Object.entries(results)) {
+    console.log(
+      `ratio ${name} module/sdk=${(r.module! / r.sdk!).toFixed(3)} module/prom-client=${(r.module! / r["prom-client"]!).toFixed(3)}`,
+    );
+  }
+  // Both OTel paths must have counted every recording (same total per attribute set).
+  await Promise.all([m.shutdown(), sdkProvider.shutdown()]);
+  const exported = exporter.getMetrics().at(-1)!;
+  const errors = exported.scopeMetrics
+    .flatMap((s) => s.metrics)
+    .find((x) => x.descriptor.name === scotty.byKey.logStreamErrors.name)!;
+  const total = (errors.dataPoints as { value: number }[]).reduce((n, p) => n + p.value, 0);
+  console.log(
+    `# check: module counted ${total} counter-add-attrs recordings (expected ${WARMUP + RUNS * ITERATIONS})`,
+  );
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
