@@ -1,0 +1,17 @@
+// Public entry point of `observability-stack/dashboards`: Grafana dashboards and provisioning files
+// generated from metric catalogues. Pure functions; writing files is the caller's job.
+export { buildDashboards, DASHBOARD_TAG, dashboardUid, DEFAULT_DASHBOARD_OPTIONS } from "./build";
+export type { DashboardOptions, GeneratedDashboard } from "./build";
+export { dashboardQueries, DEFAULT_VARIABLE_VALUES, substituteVariables, templateVariables } from "./inspect";
+export type { TemplateVariable } from "./inspect";
+export {
+  dashboardProviderYaml,
+  datasources,
+  datasourcesYaml,
+  DEFAULT_GRAFANA_PROVISIONING,
+  JAEGER_DATASOURCE_UID,
+  VICTORIAMETRICS_DATASOURCE_UID,
+} from "./provisioning";
+export type { DatasourceDefinition, GrafanaProvisioningOptions } from "./provisioning";
+export { canonicalJson, serializeDashboard } from "./serialize";
+export { rateUnit, valueUnit } from "./units";

@@ -1,0 +1,124 @@
+// Grafana provisioning: the datasources (VictoriaMetrics as a Prometheus datasource, Jaeger) and
+// the file provider that loads the generated dashboards. The datasource objects stay plain so the
+// Pulumi stack can hand the same fields to grafana.oss.DataSource.
+import { stringify } from "yaml";
+
+export interface GrafanaProvisioningOptions {
+  /** VictoriaMetrics as Grafana's server reaches it. */
+  victoriaMetricsUrl: string;
+  /** Jaeger's query service as Grafana's server reaches it. */
+  jaegerUrl: string;
+  /** Where the dashboard files are, inside the Grafana container. */
+  dashboardsPath: string;
+  /** Grafana folder for the dashboards. */
+  folder: string;
+}
+
+export const DEFAULT_GRAFANA_PROVISIONING: Readonly<GrafanaProvisioningOptions> = Object.freeze({
+  victoriaMetricsUrl: "http://victoriametrics:8428",
+  jaegerUrl: "http://jaeger:16686",
+  dashboardsPath: "/etc/grafana/dashboards",
+  folder: "Observability",
+});
+
+export const VICTORIAMETRICS_DATASOURCE_UID = "victoriametrics";
+export const JAEGER_DATASOURCE_UID = "jaeger";
+
+export interface DatasourceDefinition {
+  readonly name: string;
+  readonly type: "prometheus" | "jaeger";
+  readonly uid: string;
+  readonly url: string;
+  readonly access: "proxy";
+  readonly isDefault: boolean;
+  readonly jsonData: Readonly<Record<string, string | boolean | number>>;
+}
+
+function checkUrl(setting: string, url: string): void {
+  if (!/^https?:\/\/[^\s]+$/.test(url)) {
+    throw new Error(
+      `Grafana provisioning: ${setting} "${url}" is not an http(s) URL. Fix: give e.g. "http://victoriametrics:8428".`,
+    );
+  }
+}
+
+function resolve(options: Partial<GrafanaProvisioningOptions>): GrafanaProvisioningOptions {
+  const o = { ...DEFAULT_GRAFANA_PROVISIONING, ...options };
+  checkUrl("victoriaMetricsUrl", o.victoriaMetricsUrl);
+  checkUrl("jaegerUrl", o.jaegerUrl);
+  if (!o.dashboardsPath.startsWith("/")) {
+    throw new Error(
+      `Grafana provisioning: dashboardsPath "${o.dashboardsPath}" must be an absolute path in the Grafana container.`,
+    );
+  }
+  if (o.folder.trim() === "") {
+    throw new Error(`Grafana provisioning: folder is empty. Fix: give a folder title, e.g. "Observability".`);
+  }
+  return o;
+}
+
+/** The two datasources, VictoriaMetrics (the default) first. */
+export function datasources(options: Partial<GrafanaProvisioningOptions> = {}): DatasourceDefinition[] {
+  const o = resolve(options);
+  return [
+    {
+      name: "VictoriaMetrics",
+      type: "prometheus",
+      uid: VICTORIAMETRICS_DATASOURCE_UID,
+      url: o.victoriaMetricsUrl,
+      access: "proxy",
+      isDefault: true,
+      // POST keeps long dashboard queries out of URLs; timeInterval is the scrape/export interval,
+      // the floor of $__rate_interval.
+      jsonData: { httpMethod: "POST", timeInterval: "15s" },
+    },
+    {
+      name: "Jaeger",
+      type: "jaeger",
+      uid: JAEGER_DATASOURCE_UID,
+      url: o.jaegerUrl,
+      access: "proxy",
+      isDefault: false,
+      jsonData: {},
+    },
+  ];
+}
+
+// Grafana expands $VAR / ${VAR} in provisioning files: a literal `$` must be written `$$`.
+function escapeDollars(value: unknown): unknown {
+  if (typeof value === "string") return value.replace(/\$/g, "$$$$");
+  if (Array.isArray(value)) return value.map(escapeDollars);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeDollars(v)]));
+  }
+  return value;
+}
+
+function toYaml(doc: unknown): string {
+  return stringify(escapeDollars(doc), { sortMapEntries: true, lineWidth: 0 });
+}
+
+/** `provisioning/datasources/*.yaml` content. */
+export function datasourcesYaml(options: Partial<GrafanaProvisioningOptions> = {}): string {
+  return toYaml({ apiVersion: 1, datasources: datasources(options) });
+}
+
+/** `provisioning/dashboards/*.yaml` content: one file provider for the generated dashboards. */
+export function dashboardProviderYaml(options: Partial<GrafanaProvisioningOptions> = {}): string {
+  const o = resolve(options);
+  return toYaml({
+    apiVersion: 1,
+    providers: [
+      {
+        name: "observability-stack",
+        folder: o.folder,
+        type: "file",
+        // The files are the source of truth: no deleting or saving from the UI.
+        disableDeletion: true,
+        allowUiUpdates: false,
+        updateIntervalSeconds: 30,
+        options: { path: o.dashboardsPath, foldersFromFilesStructure: false },
+      },
+    ],
+  });
+}
