@@ -40,9 +40,6 @@ describe("dashboardQueries and templateVariables", () => {
 
   it("also reads the panels inside collapsed rows", () => {
     const d = {
-      uid: "x",
-      title: "x",
-      folder: "f",
       model: {
         panels: [{ type: "row", panels: [{ targets: [{ expr: "up" }] }] }, { targets: [{ expr: "b" }] }],
       },

@@ -22,8 +22,11 @@ function panelsOf(model: Record<string, unknown>): PanelLike[] {
   return out;
 }
 
-/** Every PromQL expression of every panel target, in panel order, exactly as Grafana gets it. */
-export function dashboardQueries(d: GeneratedDashboard): string[] {
+/**
+ * Every PromQL expression of every panel target, in panel order, exactly as Grafana gets it.
+ * Takes a generated dashboard or `{ model: JSON.parse(file) }` of a provisioned file.
+ */
+export function dashboardQueries(d: Pick<GeneratedDashboard, "model">): string[] {
   const out: string[] = [];
   for (const p of panelsOf(d.model)) {
     for (const t of p.targets ?? []) {
@@ -41,7 +44,7 @@ export interface TemplateVariable {
 }
 
 /** The dashboard's template variables, in order. */
-export function templateVariables(d: GeneratedDashboard): TemplateVariable[] {
+export function templateVariables(d: Pick<GeneratedDashboard, "model">): TemplateVariable[] {
   const templating = d.model.templating as { list?: { name: string; type: string; query?: unknown }[] };
   return (templating?.list ?? []).map((v) => ({
     name: v.name,

@@ -16,6 +16,6 @@ export function canonicalJson(value: unknown): unknown {
 }
 
 /** The provisioning file content of a dashboard: its bare model as stable JSON. */
-export function serializeDashboard(d: GeneratedDashboard): string {
+export function serializeDashboard(d: Pick<GeneratedDashboard, "model">): string {
   return `${JSON.stringify(canonicalJson(d.model), null, 2)}\n`;
 }
