@@ -80,12 +80,15 @@ export function resolveExportConfig(options: ConfigOptions, env: Env): ExportCon
 
   let url: string | undefined;
   if (options.endpoint !== undefined) {
-    let parsed: URL;
+    let parsed: URL | undefined;
     try {
       parsed = new URL(options.endpoint);
     } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
       throw new MetricsConfigError(
-        `option endpoint must be a URL such as http://localhost:4317, got ${JSON.stringify(options.endpoint)}`,
+        `option endpoint must be an http:// or https:// URL such as http://localhost:4317, got ${JSON.stringify(options.endpoint)}`,
       );
     }
     // Like OTEL_EXPORTER_OTLP_ENDPOINT: a base URL; the HTTP exporter needs the signal's path.

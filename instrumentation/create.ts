@@ -44,7 +44,11 @@ interface Recordable {
   record?(value: number, attributes?: Attributes): void;
 }
 
-const OBSERVED = Object.freeze({ observed: true as const });
+/** A system-health metric's instrument: recording into it from untyped code is reported, not thrown. */
+function observedInstrument(metric: ResolvedMetric, reporter: Reporter) {
+  const refuse = () => reporter.drop(`${metric.name}: observed by the module itself; recordings are ignored`);
+  return Object.freeze({ observed: true as const, add: refuse, record: refuse });
+}
 const NOOP_INSTRUMENT: Recordable = Object.freeze({ add() {}, record() {} });
 
 function checkCatalogue(catalogue: Catalogue): void {
@@ -180,7 +184,7 @@ function noopMetrics<M extends Specs>(catalogue: Catalogue<M>, reporter: Reporte
   const instruments: Record<string, unknown> = {};
   for (const m of catalogue.list) {
     instruments[m.key] = (SYSTEM_METRIC_KEYS as readonly string[]).includes(m.key)
-      ? OBSERVED
+      ? observedInstrument(m, reporter)
       : NOOP_INSTRUMENT;
   }
   const track = makeTrack(catalogue, instruments as Record<string, Recordable>, reporter);
@@ -253,7 +257,7 @@ export function createMetrics<M extends Specs>(
   const instruments: Record<string, unknown> = {};
   for (const f of fast) instruments[f.metric.key] = f;
   for (const m of sdkMetrics) instruments[m.key] = new SdkInstrument(m, meter, reporter);
-  for (const m of observed) instruments[m.key] = OBSERVED;
+  for (const m of observed) instruments[m.key] = observedInstrument(m, reporter);
   observeSystem(meter, observed);
 
   let shutdownPromise: Promise<void> | undefined;

@@ -1,0 +1,82 @@
+import { defineMetrics } from "../definitions";
+import { AttributeIndex, attributeProblem, UNDECLARED_VALUE, UNKNOWN_KEY } from "./attributes";
+
+const catalogue = defineMetrics({
+  name: "t",
+  groups: { g: { title: "G" } },
+  metrics: {
+    jobs: {
+      name: "t.jobs",
+      kind: "counter",
+      unit: "{job}",
+      description: "d",
+      group: "g",
+      attributes: { queue: { values: ["a", "b", "c"] }, priority: { values: ["high", "low"] } },
+    },
+    open: {
+      name: "t.open",
+      kind: "counter",
+      unit: "{x}",
+      description: "d",
+      group: "g",
+      attributes: { route: { maxValues: 10 } },
+    },
+  },
+});
+
+describe("AttributeIndex", () => {
+  const index = new AttributeIndex(catalogue.byKey.jobs);
+
+  it("gives every attribute set, absent attributes included, its own index, and decodes it back", () => {
+    const sets: Record<string, string>[] = [];
+    for (const queue of [undefined, "a", "b", "c"]) {
+      for (const priority of [undefined, "high", "low"]) {
+        sets.push({ ...(queue ? { queue } : {}), ...(priority ? { priority } : {}) });
+      }
+    }
+    const indexes = sets.map((s) => index.resolve(s));
+    expect(new Set(indexes).size).toBe(sets.length);
+    expect(index.size).toBe(sets.length);
+    for (const [i, s] of sets.entries()) {
+      expect(indexes[i]).toBeGreaterThanOrEqual(0);
+      expect(indexes[i]).toBeLessThan(index.size);
+      expect(index.attributesAt(indexes[i]!)).toEqual(s);
+    }
+  });
+
+  it("does not depend on key order, and treats undefined values as absent", () => {
+    expect(index.resolve({ priority: "low", queue: "b" })).toBe(
+      index.resolve({ queue: "b", priority: "low" }),
+    );
+    expect(index.resolve({ queue: "b", priority: undefined })).toBe(index.resolve({ queue: "b" }));
+  });
+
+  it("rejects undeclared keys and values", () => {
+    expect(index.resolve({ lane: "a" })).toBe(UNKNOWN_KEY);
+    expect(index.resolve({ queue: "z" })).toBe(UNDECLARED_VALUE);
+    expect(index.resolve({ queue: 1 })).toBe(UNDECLARED_VALUE);
+  });
+
+  it("refuses a metric with open attributes", () => {
+    expect(() => new AttributeIndex(catalogue.byKey.open)).toThrow(/"route" has no declared values/);
+  });
+});
+
+describe("attributeProblem", () => {
+  it("accepts declared keys with declared values, and any string for open attributes", () => {
+    expect(attributeProblem(catalogue.byKey.jobs, { queue: "a" })).toBeUndefined();
+    expect(attributeProblem(catalogue.byKey.open, { route: "/anything" })).toBeUndefined();
+  });
+
+  it("names the metric, the attribute and what is allowed", () => {
+    expect(attributeProblem(catalogue.byKey.jobs, { queue: "z" })).toBe(
+      't.jobs: attribute "queue" = "z" is not declared (allowed: "a", "b", "c")',
+    );
+    expect(attributeProblem(catalogue.byKey.open, { route: 3 })).toBe(
+      't.open: attribute "route" = 3 is not declared (allowed: a string)',
+    );
+    expect(attributeProblem(catalogue.byKey.jobs, { lane: "x" })).toBe(
+      't.jobs: attribute "lane" is not declared (declared: queue, priority)',
+    );
+  });
+});
