@@ -15,7 +15,7 @@ import {
   PeriodicExportingMetricReader,
 } from "@opentelemetry/sdk-metrics";
 import * as prom from "prom-client";
-import { scotty } from "../definitions";
+import { defineMetrics, scotty } from "../definitions";
 import { createMetrics } from "../instrumentation";
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 1_000_000);
@@ -84,6 +84,40 @@ const promHistogram = new prom.Histogram({
 const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
 const m = createMetrics(scotty, { exporter, exportIntervalMillis: HOUR });
 
+// Open (`maxValues`) attributes cannot be pre-resolved: such metrics take the module's plain SDK path.
+const shop = defineMetrics({
+  name: "shop",
+  groups: { g: { title: "Shop" } },
+  metrics: {
+    requests: {
+      name: "shop.requests",
+      kind: "counter",
+      unit: "{request}",
+      description: "Requests served.",
+      group: "g",
+      attributes: { route: { maxValues: 50 } },
+    },
+  },
+});
+const routes = ["/", "/cart", "/checkout", "/item", "/search"];
+const routeAttrs: Attributes[] = routes.map((route) => ({ route }));
+const routeLabels = routes.map((route) => ({ route }));
+const sdkOpen = meter.createCounter(shop.byKey.requests.name, {
+  description: shop.byKey.requests.description,
+  unit: shop.byKey.requests.unit,
+  valueType: ValueType.DOUBLE,
+});
+const promOpen = new prom.Counter({
+  name: shop.byKey.requests.prometheusName,
+  help: "h",
+  labelNames: ["route"],
+  registers: [registry],
+});
+const shopMetrics = createMetrics(shop, {
+  exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE),
+  exportIntervalMillis: HOUR,
+});
+
 // One loop function per implementation and case, so each call site stays monomorphic: a shared loop
 // would see three receiver types and penalise whichever ran last.
 type Loop = (n: number) => void;
@@ -108,6 +142,17 @@ const cases: Record<string, Record<string, Loop>> = {
     },
     module: (n) => {
       for (let i = 0; i < n; i++) m.websocketConnectionsActive.add(i & 1 ? -1 : 1);
+    },
+  },
+  "counter-add-open-attrs": {
+    sdk: (n) => {
+      for (let i = 0; i < n; i++) sdkOpen.add(1, routeAttrs[i % 5]);
+    },
+    "prom-client": (n) => {
+      for (let i = 0; i < n; i++) promOpen.inc(routeLabels[i % 5]!, 1);
+    },
+    module: (n) => {
+      for (let i = 0; i < n; i++) shopMetrics.requests.add(1, routeAttrs[i % 5]!);
     },
   },
   "histogram-record": {
@@ -163,7 +208,7 @@ async function main(): Promise<void> {
     );
   }
   // Both OTel paths must have counted every recording (same total per attribute set).
-  await Promise.all([m.shutdown(), sdkProvider.shutdown()]);
+  await Promise.all([m.shutdown(), shopMetrics.shutdown(), sdkProvider.shutdown()]);
   const exported = exporter.getMetrics().at(-1)!;
   const errors = exported.scopeMetrics
     .flatMap((s) => s.metrics)

@@ -28,7 +28,7 @@ import type { FastInstrument } from "./fast";
 import { createFastInstrument, fastPathEligible, FastPathProducer } from "./fast";
 import { MergingReader } from "./reader";
 import { Reporter } from "./report";
-import { cardinalityView, SdkInstrument } from "./sdkpath";
+import { cardinalityView, SdkInstrument, sdkInstrumentType } from "./sdkpath";
 import { MetricsConfigError, observeSystem, SYSTEM_METRIC_KEYS, systemMetrics } from "./system";
 import type { FlushOnExitOptions, Metrics, MetricsOptions, Operation, Specs } from "./types";
 import { RESERVED_KEYS } from "./types";
@@ -250,7 +250,11 @@ export function createMetrics<M extends Specs>(
     checkCumulative(inner, options.exporter !== undefined ? "option exporter" : "the OTLP exporter");
   }
 
-  const views: ViewOptions[] = [...sdkMetrics, ...observed].map((m) => cardinalityView(m, scopeName));
+  // A View costs a context lookup on every SDK record, so one is added only where the definition's
+  // limit differs from the one the reader applies anyway.
+  const views: ViewOptions[] = [...sdkMetrics, ...observed]
+    .filter((m) => m.cardinalityLimit !== inner.selectCardinalityLimit(sdkInstrumentType(m)))
+    .map((m) => cardinalityView(m, scopeName));
   const provider = new MeterProvider({ resource, views, readers: [new MergingReader(inner, producer)] });
   const meter: Meter = provider.getMeter(scopeName);
 

@@ -4,6 +4,7 @@
 import type { Attributes, Meter } from "@opentelemetry/api";
 import { ValueType } from "@opentelemetry/api";
 import type { ViewOptions } from "@opentelemetry/sdk-metrics";
+import { InstrumentType } from "@opentelemetry/sdk-metrics";
 import type { ResolvedMetric } from "../definitions";
 import { attributeProblem } from "./attributes";
 import type { Reporter } from "./report";
@@ -24,6 +25,20 @@ export function instrumentOptions(metric: ResolvedMetric) {
   };
 }
 
+/** The SDK instrument type a metric is created as (system-health metrics are observable). */
+export function sdkInstrumentType(metric: ResolvedMetric): InstrumentType {
+  if (metric.key === "memoryUsage" || metric.key === "cpuUsage") return InstrumentType.OBSERVABLE_GAUGE;
+  if (metric.key === "uptime") {
+    return metric.kind === "counter" ? InstrumentType.OBSERVABLE_COUNTER : InstrumentType.OBSERVABLE_GAUGE;
+  }
+  return {
+    counter: InstrumentType.COUNTER,
+    upDownCounter: InstrumentType.UP_DOWN_COUNTER,
+    gauge: InstrumentType.GAUGE,
+    histogram: InstrumentType.HISTOGRAM,
+  }[metric.kind];
+}
+
 /** One View per metric, carrying the definition's cardinality limit to the SDK. */
 export function cardinalityView(metric: ResolvedMetric, meterName: string): ViewOptions {
   return {
@@ -36,6 +51,8 @@ export function cardinalityView(metric: ResolvedMetric, meterName: string): View
 export class SdkInstrument {
   private readonly sdk: Recorder;
   private readonly nonNegative: boolean;
+  /** Declared keys → their listed values, or null for open (`maxValues`) attributes. */
+  private readonly allowed: Map<string, ReadonlySet<unknown> | null>;
 
   constructor(
     readonly metric: ResolvedMetric,
@@ -58,6 +75,9 @@ export class SdkInstrument {
         break;
     }
     this.nonNegative = metric.kind === "counter" || metric.kind === "histogram";
+    this.allowed = new Map(
+      metric.attributes.map((a) => [a.key, a.values !== undefined ? new Set(a.values) : null]),
+    );
   }
 
   private check(value: number, attributes: Attributes | undefined): boolean {
@@ -67,10 +87,17 @@ export class SdkInstrument {
       return false;
     }
     if (attributes != null) {
-      const problem = attributeProblem(this.metric, attributes);
-      if (problem !== undefined) {
-        this.reporter.drop(problem);
-        return false;
+      // Hot path: lookups in tables built once; the message is only built for a bad set.
+      for (const key in attributes) {
+        const value = attributes[key];
+        if (value === undefined) continue;
+        const allowed = this.allowed.get(key);
+        if (allowed === undefined || (allowed === null ? typeof value !== "string" : !allowed.has(value))) {
+          this.reporter.drop(
+            attributeProblem(this.metric, attributes) ?? `${this.metric.name}: bad attributes`,
+          );
+          return false;
+        }
       }
     }
     return true;
