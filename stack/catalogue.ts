@@ -15,7 +15,9 @@ export function loadCatalogue(spec: string, cwd: string = process.cwd()): Catalo
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === "MODULE_NOT_FOUND" && String(err.message).includes(file)) {
-      throw new Error(`Config observability-stack:definitions: no module at ${file}. Fix: give "scotty" or the path of your definitions module.`);
+      throw new Error(
+        `Config observability-stack:definitions: no module at ${file}. Fix: give "scotty" or the path of your definitions module.`,
+      );
     }
     throw new Error(`Config observability-stack:definitions: loading ${file} failed: ${err.message}`);
   }

@@ -9,7 +9,12 @@ export interface CollectorArgs {
   readonly bindAddress: string;
   /** The generated config (collector/config.yaml of the render output). */
   readonly config: string;
-  readonly ports: { readonly otlpGrpc: number; readonly otlpHttp: number; readonly metrics: number; readonly health: number };
+  readonly ports: {
+    readonly otlpGrpc: number;
+    readonly otlpHttp: number;
+    readonly metrics: number;
+    readonly health: number;
+  };
   readonly memoryMb: number;
 }
 

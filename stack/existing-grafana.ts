@@ -38,7 +38,11 @@ export class ExistingGrafana extends pulumi.ComponentResource {
 
   constructor(name: string, args: ExistingGrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observability-stack:stack:ExistingGrafana", name, {}, opts);
-    this.provider = new grafana.Provider(name, { url: args.url, auth: pulumi.secret(args.token) }, { parent: this });
+    this.provider = new grafana.Provider(
+      name,
+      { url: args.url, auth: pulumi.secret(args.token) },
+      { parent: this },
+    );
     const child = { parent: this, provider: this.provider };
     this.folder = new grafana.oss.Folder(name, { title: args.folderTitle, uid: args.folderUid }, child);
     this.datasources = args.datasources.map(

@@ -35,7 +35,9 @@ export class Grafana extends pulumi.ComponentResource {
     this.image = new docker.RemoteImage(name, { name: args.image, keepLocally: true }, { parent: this });
     this.volume = new docker.Volume(`${name}-data`, { name: args.volumeName }, { parent: this });
     const uploads: docker.types.input.ContainerUpload[] = [
-      ...[...args.files].sort((a, b) => a.path.localeCompare(b.path)).map((f) => ({ file: f.path, content: f.content })),
+      ...[...args.files]
+        .sort((a, b) => a.path.localeCompare(b.path))
+        .map((f) => ({ file: f.path, content: f.content })),
       // Secret input: Pulumi keeps it encrypted in state and masks it in previews.
       { file: GRAFANA_PASSWORD_FILE, content: pulumi.secret(args.adminPassword) },
     ];

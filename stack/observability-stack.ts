@@ -1,5 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { buildDashboards, DEFAULT_GRAFANA_PROVISIONING, datasources, serializeDashboard } from "../dashboards";
+import {
+  buildDashboards,
+  DEFAULT_GRAFANA_PROVISIONING,
+  datasources,
+  serializeDashboard,
+} from "../dashboards";
 import type { Catalogue } from "../definitions";
 import { renderFiles } from "../render";
 import type { RenderedFile } from "../render";
@@ -31,7 +36,8 @@ export function stackFiles(catalogue: Catalogue, s: StackSettings): RenderedFile
 
 function fileAt(files: readonly RenderedFile[], path: string): string {
   const f = files.find((x) => x.path === path);
-  if (f === undefined) throw new Error(`render output has no ${path}; files: ${files.map((x) => x.path).join(", ")}`);
+  if (f === undefined)
+    throw new Error(`render output has no ${path}; files: ${files.map((x) => x.path).join(", ")}`);
   return f.content;
 }
 
@@ -45,14 +51,36 @@ export class ObservabilityStack extends pulumi.ComponentResource {
   readonly existingGrafana?: ExistingGrafana;
   readonly endpoints: ReturnType<typeof hostEndpoints>;
   /** Memory limits (MiB): each container's, the budgeted total (collector + VM + Grafana) and Jaeger's. */
-  readonly memory: { collector: number; victoriametrics: number; grafana: number; jaeger: number; budgetedTotal: number };
+  readonly memory: {
+    collector: number;
+    victoriametrics: number;
+    grafana: number;
+    jaeger: number;
+    budgetedTotal: number;
+  };
 
   constructor(name: string, args: ObservabilityStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observability-stack:stack:ObservabilityStack", name, {}, opts);
     const s = args.settings;
+    // Check inputs before creating any child, so a bad config creates nothing.
+    if (s.existingGrafana !== undefined && args.grafanaToken === undefined) {
+      throw new Error(
+        "Config observability-stack:existingGrafana is set but observability-stack:grafanaToken is not. " +
+          "Fix: pulumi config set --secret observability-stack:grafanaToken <service-account token>.",
+      );
+    }
+    if (s.existingGrafana === undefined && args.grafanaAdminPassword === undefined) {
+      throw new Error(
+        "ObservabilityStack: grafanaAdminPassword is required when no existing Grafana is configured",
+      );
+    }
     const p = s.namePrefix;
     const files = stackFiles(args.catalogue, s);
-    this.network = new ObservabilityNetwork(`${name}-network`, { name: `${p}-${s.networkName}` }, { parent: this });
+    this.network = new ObservabilityNetwork(
+      `${name}-network`,
+      { name: `${p}-${s.networkName}` },
+      { parent: this },
+    );
     const networkName = this.network.name;
 
     this.jaeger = new Jaeger(
@@ -103,19 +131,16 @@ export class ObservabilityStack extends pulumi.ComponentResource {
     );
 
     if (s.existingGrafana !== undefined) {
-      if (args.grafanaToken === undefined) {
-        throw new Error(
-          "Config observability-stack:existingGrafana is set but observability-stack:grafanaToken is not. " +
-            "Fix: pulumi config set --secret observability-stack:grafanaToken <service-account token>.",
-        );
-      }
       const eg = s.existingGrafana;
-      const dashboards = buildDashboards(args.catalogue, { hostmetrics: s.hostmetrics, jaegerUiUrl: s.jaegerUiUrl });
+      const dashboards = buildDashboards(args.catalogue, {
+        hostmetrics: s.hostmetrics,
+        jaegerUiUrl: s.jaegerUiUrl,
+      });
       this.existingGrafana = new ExistingGrafana(
         `${name}-grafana`,
         {
           url: eg.url,
-          token: args.grafanaToken,
+          token: args.grafanaToken as pulumi.Output<string>,
           folderTitle: DEFAULT_GRAFANA_PROVISIONING.folder,
           folderUid: `${args.catalogue.name}-observability`,
           datasources: datasources({
@@ -135,7 +160,6 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         { parent: this },
       );
     } else {
-      if (args.grafanaAdminPassword === undefined) throw new Error("ObservabilityStack: grafanaAdminPassword is required");
       const grafanaFiles = files
         .filter((f) => f.path.startsWith("grafana/"))
         .map((f) => ({
@@ -155,7 +179,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
           port: s.ports.grafana,
           memoryMb: s.memoryMb.grafana,
           files: grafanaFiles,
-          adminPassword: args.grafanaAdminPassword,
+          adminPassword: args.grafanaAdminPassword as pulumi.Output<string>,
         },
         { parent: this, dependsOn: [this.victoriametrics, this.jaeger] },
       );

@@ -39,7 +39,11 @@ function readRaw(config: pulumi.Config): RawSettings {
  * Builds the whole stack from Pulumi config. A function (not top-level code) so that tests can call
  * it after `pulumi.runtime.setMocks`.
  */
-export function createStack(opts?: pulumi.ComponentResourceOptions): { stack: ObservabilityStack; password?: random.RandomPassword; outputs: Record<string, unknown> } {
+export function createStack(opts?: pulumi.ComponentResourceOptions): {
+  stack: ObservabilityStack;
+  password?: random.RandomPassword;
+  outputs: Record<string, unknown>;
+} {
   const config = new pulumi.Config("observability-stack");
   const settings = resolveSettings(readRaw(config));
   const catalogue = loadCatalogue(settings.definitions);
@@ -56,12 +60,16 @@ export function createStack(opts?: pulumi.ComponentResourceOptions): { stack: Ob
     }
   }
   const grafanaToken = settings.existingGrafana === undefined ? undefined : config.getSecret("grafanaToken");
-  const stack = new ObservabilityStack("observability", {
-    catalogue,
-    settings,
-    ...(grafanaAdminPassword ? { grafanaAdminPassword: pulumi.secret(grafanaAdminPassword) } : {}),
-    ...(grafanaToken ? { grafanaToken } : {}),
-  }, opts);
+  const stack = new ObservabilityStack(
+    "observability",
+    {
+      catalogue,
+      settings,
+      ...(grafanaAdminPassword ? { grafanaAdminPassword: pulumi.secret(grafanaAdminPassword) } : {}),
+      ...(grafanaToken ? { grafanaToken } : {}),
+    },
+    opts,
+  );
   const e = stack.endpoints;
   const outputs = {
     catalogue: catalogue.name,

@@ -1,4 +1,11 @@
-import { DEFAULT_IMAGES, DEFAULT_MEMORY_MB, DEFAULT_PORTS, hostEndpoints, resolveSettings, StackConfigError } from "./settings";
+import {
+  DEFAULT_IMAGES,
+  DEFAULT_MEMORY_MB,
+  DEFAULT_PORTS,
+  hostEndpoints,
+  resolveSettings,
+  StackConfigError,
+} from "./settings";
 import versions from "../versions.json";
 
 describe("resolveSettings", () => {
@@ -25,14 +32,24 @@ describe("resolveSettings", () => {
   });
 
   it("rejects bad values with the key and the fix", () => {
-    expect(() => resolveSettings({ retention: "30" })).toThrow(/observability-stack:retention: "30" is not valid: .*months/);
+    expect(() => resolveSettings({ retention: "30" })).toThrow(
+      /observability-stack:retention: "30" is not valid: .*months/,
+    );
     expect(() => resolveSettings({ bindAddress: "localhost" })).toThrow(/observability-stack:bindAddress/);
-    expect(() => resolveSettings({ ports: { grafana: 70000 } })).toThrow(/ports.grafana: expected an integer from 1 to 65535/);
+    expect(() => resolveSettings({ ports: { grafana: 70000 } })).toThrow(
+      /ports.grafana: expected an integer from 1 to 65535/,
+    );
     expect(() => resolveSettings({ ports: { grafna: 3001 } })).toThrow(/ports: unknown key "grafna"/);
-    expect(() => resolveSettings({ images: { grafana: "grafana/grafana:latest" } })).toThrow(/images.grafana: .*pin a version tag/);
-    expect(() => resolveSettings({ images: { grafana: "grafana/grafana" } })).toThrow(/images.grafana: .*no exact tag/);
+    expect(() => resolveSettings({ images: { grafana: "grafana/grafana:latest" } })).toThrow(
+      /images.grafana: .*pin a version tag/,
+    );
+    expect(() => resolveSettings({ images: { grafana: "grafana/grafana" } })).toThrow(
+      /images.grafana: .*no exact tag/,
+    );
     expect(() => resolveSettings({ hostmetrics: "yes" })).toThrow(/hostmetrics: expected true or false/);
-    expect(() => resolveSettings({ existingGrafana: { url: "grafana.example" } })).toThrow(/existingGrafana.url: .*not a URL/);
+    expect(() => resolveSettings({ existingGrafana: { url: "grafana.example" } })).toThrow(
+      /existingGrafana.url: .*not a URL/,
+    );
   });
 
   it("checks the memory budget", () => {
@@ -41,15 +58,22 @@ describe("resolveSettings", () => {
     );
     expect(resolveSettings({ memoryMb: { grafana: 200 }, memoryBudgetMb: 400 }).memoryMb.grafana).toBe(200);
     // An existing Grafana takes the Grafana container out of the budget.
-    expect(() => resolveSettings({ memoryMb: { grafana: 200 }, existingGrafana: { url: "https://g.example" } })).not.toThrow();
+    expect(() =>
+      resolveSettings({ memoryMb: { grafana: 200 }, existingGrafana: { url: "https://g.example" } }),
+    ).not.toThrow();
   });
 
   it("accepts images pinned by tag on a registry with a port, or by digest", () => {
     const s = resolveSettings({
-      images: { grafana: "registry.local:5000/grafana/grafana:13.2.3", jaeger: `jaegertracing/jaeger@sha256:${"a".repeat(64)}` },
+      images: {
+        grafana: "registry.local:5000/grafana/grafana:13.2.3",
+        jaeger: `jaegertracing/jaeger@sha256:${"a".repeat(64)}`,
+      },
     });
     expect(s.images.grafana).toBe("registry.local:5000/grafana/grafana:13.2.3");
-    expect(() => resolveSettings({ images: { grafana: "registry.local:5000/grafana/grafana" } })).toThrow(StackConfigError);
+    expect(() => resolveSettings({ images: { grafana: "registry.local:5000/grafana/grafana" } })).toThrow(
+      StackConfigError,
+    );
     expect(DEFAULT_IMAGES.collector).toMatch(/:\d+\.\d+\.\d+$/);
   });
 

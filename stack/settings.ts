@@ -100,7 +100,12 @@ export const DEFAULT_PORTS: Ports = {
 
 // collector + VictoriaMetrics + Grafana = 240 MiB, under the 250 MiB budget; Jaeger (in-memory
 // trace storage) is capped on its own.
-export const DEFAULT_MEMORY_MB: MemoryLimits = { collector: 64, victoriametrics: 64, grafana: 112, jaeger: 128 };
+export const DEFAULT_MEMORY_MB: MemoryLimits = {
+  collector: 64,
+  victoriametrics: 64,
+  grafana: 112,
+  jaeger: 128,
+};
 export const DEFAULT_MEMORY_BUDGET_MB = 250;
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -141,14 +146,17 @@ function int(key: string, raw: unknown, dflt: number, min: number, max: number):
   return n;
 }
 
-const IMAGE = /^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/;
+const IMAGE = /^([a-z0-9.-]+(:\d+)?\/)?[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 function image(key: string, raw: unknown, dflt: string): string {
   const v = str(key, raw, dflt, IMAGE, "a Docker image reference such as grafana/grafana:13.2.3");
   // A floating tag makes `pulumi preview` drift under the user: require an exact tag or digest.
   if (!/[:@]/.test(v.replace(/^[^/]*:\d+\//, "")) || /:latest$/.test(v)) {
-    throw new StackConfigError(key, `"${v}" has no exact tag. Fix: pin a version tag or a digest (not :latest).`);
+    throw new StackConfigError(
+      key,
+      `"${v}" has no exact tag. Fix: pin a version tag or a digest (not :latest).`,
+    );
   }
   return v;
 }
@@ -181,11 +189,20 @@ export function resolveSettings(raw: RawSettings): StackSettings {
     victoriametrics: image("images.victoriametrics", imgRaw.victoriametrics, DEFAULT_IMAGES.victoriametrics),
     grafana: image("images.grafana", imgRaw.grafana, DEFAULT_IMAGES.grafana),
   };
-  const bindAddress = str("bindAddress", raw.bindAddress, "127.0.0.1", IPV4, "an IPv4 address such as 127.0.0.1 or 0.0.0.0");
+  const bindAddress = str(
+    "bindAddress",
+    raw.bindAddress,
+    "127.0.0.1",
+    IPV4,
+    "an IPv4 address such as 127.0.0.1 or 0.0.0.0",
+  );
 
   const portsRaw = objectOf("ports", raw.ports, Object.keys(DEFAULT_PORTS));
   const ports = Object.fromEntries(
-    (Object.keys(DEFAULT_PORTS) as (keyof Ports)[]).map((k) => [k, int(`ports.${k}`, portsRaw[k], DEFAULT_PORTS[k], 1, 65535)]),
+    (Object.keys(DEFAULT_PORTS) as (keyof Ports)[]).map((k) => [
+      k,
+      int(`ports.${k}`, portsRaw[k], DEFAULT_PORTS[k], 1, 65535),
+    ]),
   ) as unknown as Ports;
   const seen = new Map<number, string>();
   for (const [k, p] of Object.entries(ports)) {
@@ -202,13 +219,22 @@ export function resolveSettings(raw: RawSettings): StackSettings {
   const memRaw = objectOf("memoryMb", raw.memoryMb, Object.keys(DEFAULT_MEMORY_MB));
   const memoryMb: MemoryLimits = {
     collector: int("memoryMb.collector", memRaw.collector, DEFAULT_MEMORY_MB.collector, 32, 65536),
-    victoriametrics: int("memoryMb.victoriametrics", memRaw.victoriametrics, DEFAULT_MEMORY_MB.victoriametrics, 32, 65536),
+    victoriametrics: int(
+      "memoryMb.victoriametrics",
+      memRaw.victoriametrics,
+      DEFAULT_MEMORY_MB.victoriametrics,
+      32,
+      65536,
+    ),
     grafana: int("memoryMb.grafana", memRaw.grafana, DEFAULT_MEMORY_MB.grafana, 64, 65536),
     jaeger: int("memoryMb.jaeger", memRaw.jaeger, DEFAULT_MEMORY_MB.jaeger, 32, 65536),
   };
   const memoryBudgetMb = int("memoryBudgetMb", raw.memoryBudgetMb, DEFAULT_MEMORY_BUDGET_MB, 1, 1 << 20);
 
-  const existingRaw = raw.existingGrafana === undefined ? undefined : objectOf("existingGrafana", raw.existingGrafana, ["url", "victoriaMetricsUrl", "jaegerUrl"]);
+  const existingRaw =
+    raw.existingGrafana === undefined
+      ? undefined
+      : objectOf("existingGrafana", raw.existingGrafana, ["url", "victoriaMetricsUrl", "jaegerUrl"]);
   const host = browserHost(bindAddress);
   const existingGrafana: ExistingGrafanaSettings | undefined =
     existingRaw === undefined
@@ -220,7 +246,9 @@ export function resolveSettings(raw: RawSettings): StackSettings {
               ? `http://${host}:${ports.victoriametrics}`
               : url("existingGrafana.victoriaMetricsUrl", existingRaw.victoriaMetricsUrl),
           jaegerUrl:
-            existingRaw.jaegerUrl === undefined ? `http://${host}:${ports.jaegerUi}` : url("existingGrafana.jaegerUrl", existingRaw.jaegerUrl),
+            existingRaw.jaegerUrl === undefined
+              ? `http://${host}:${ports.jaegerUi}`
+              : url("existingGrafana.jaegerUrl", existingRaw.jaegerUrl),
         };
   const budgeted = memoryMb.collector + memoryMb.victoriametrics + (existingGrafana ? 0 : memoryMb.grafana);
   if (budgeted > memoryBudgetMb) {
@@ -239,11 +267,29 @@ export function resolveSettings(raw: RawSettings): StackSettings {
     ports,
     memoryMb,
     memoryBudgetMb,
-    retention: str("retention", raw.retention, "30d", /^\d+[hdwy]$/, 'a number with a unit h, d, w or y such as "30d" (a bare number would mean months)'),
+    retention: str(
+      "retention",
+      raw.retention,
+      "30d",
+      /^\d+[hdwy]$/,
+      'a number with a unit h, d, w or y such as "30d" (a bare number would mean months)',
+    ),
     hostmetrics: bool("hostmetrics", raw.hostmetrics, true),
     debugExporter: bool("debugExporter", raw.debugExporter, false),
-    networkName: str("networkName", raw.networkName, "observability", /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, "a Docker network name"),
-    namePrefix: str("namePrefix", raw.namePrefix, "obs", /^[a-z0-9][a-z0-9-]*$/, "lower-case letters, digits and -"),
+    networkName: str(
+      "networkName",
+      raw.networkName,
+      "observability",
+      /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/,
+      "a Docker network name",
+    ),
+    namePrefix: str(
+      "namePrefix",
+      raw.namePrefix,
+      "obs",
+      /^[a-z0-9][a-z0-9-]*$/,
+      "lower-case letters, digits and -",
+    ),
     ...(existingGrafana ? { existingGrafana } : {}),
     jaegerUiUrl: `http://${host}:${ports.jaegerUi}`,
   };

@@ -3,6 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { renderFiles } from "../render";
 import { scotty } from "../definitions";
 import versions from "../versions.json";
+import type * as Program from "./program";
+
+/** The program, loaded after setMocks (it must not be evaluated before the mocks are in place). */
+function program(): typeof Program {
+  return require("./program") as typeof Program; // eslint-disable-line @typescript-eslint/no-require-imports
+}
 
 const PASSWORD = "mock-generated-password-9f3b";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -35,10 +41,20 @@ function setup(preview: boolean, config: Record<string, unknown> = {}, secretKey
   );
   pulumi.runtime.setAllConfig(
     Object.fromEntries(
-      Object.entries(config).map(([k, v]) => [`observability-stack:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+      Object.entries(config).map(([k, v]) => [
+        `observability-stack:${k}`,
+        typeof v === "string" ? v : JSON.stringify(v),
+      ]),
     ),
     secretKeys.map((k) => `observability-stack:${k}`),
   );
+}
+
+/** Waits until every pending registration (including components' registerOutputs) has reached the mocks. */
+function settled(): Promise<void> {
+  // Internal but stable helper of the SDK: without it the next test's setMocks races this one's RPCs.
+  const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> }; // eslint-disable-line @typescript-eslint/no-require-imports
+  return settings.waitForRPCs();
 }
 
 function value<T>(o: pulumi.Output<T>): Promise<T> {
@@ -46,9 +62,12 @@ function value<T>(o: pulumi.Output<T>): Promise<T> {
 }
 
 async function build(): Promise<{ outputs: Record<string, unknown> }> {
-  const stackModule = await import("./program");
-  const { stack, password, outputs } = stackModule.createStack();
-  const customs: pulumi.CustomResource[] = [stack.network.network, stack.jaeger.container, stack.jaeger.image];
+  const { stack, password, outputs } = program().createStack();
+  const customs: pulumi.CustomResource[] = [
+    stack.network.network,
+    stack.jaeger.container,
+    stack.jaeger.image,
+  ];
   customs.push(stack.collector.container, stack.collector.image);
   customs.push(stack.victoriametrics.container, stack.victoriametrics.image, stack.victoriametrics.volume);
   if (stack.grafana) customs.push(stack.grafana.container, stack.grafana.image, stack.grafana.volume);
@@ -58,17 +77,23 @@ async function build(): Promise<{ outputs: Record<string, unknown> }> {
   }
   if (password) customs.push(password);
   await Promise.all(customs.map((r) => value(r.urn)));
+  await settled();
   return { outputs };
 }
 
+/** The container of that name (components share their child container's name). */
 function byName(name: string): Recorded {
-  const r = recorded.find((x) => x.name === name);
+  const r = recorded.find((x) => x.name === name && x.type === "docker:index/container:Container");
   if (r === undefined) throw new Error(`no resource ${name}; have ${recorded.map((x) => x.name).join(", ")}`);
   return r;
 }
 
 function isSecretValue(v: unknown): boolean {
-  return v !== null && typeof v === "object" && (v as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === SECRET_SIG;
+  return (
+    v !== null &&
+    typeof v === "object" &&
+    (v as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === SECRET_SIG
+  );
 }
 
 /** Every plain (not secret-wrapped) string in a value tree. */
@@ -90,7 +115,6 @@ type Upload = { file: string; content: unknown };
 describe.each([true, false])("the stack with default config (preview=%s)", (preview) => {
   let outputs: Record<string, unknown>;
   beforeAll(async () => {
-    jest.resetModules();
     setup(preview);
     ({ outputs } = await build());
   });
@@ -120,7 +144,9 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
 
   it("pins each image to the versions the end-to-end peers are built at", () => {
     const images = Object.fromEntries(
-      recorded.filter((r) => r.type === "docker:index/remoteImage:RemoteImage").map((r) => [r.name, r.inputs.name]),
+      recorded
+        .filter((r) => r.type === "docker:index/remoteImage:RemoteImage")
+        .map((r) => [r.name, r.inputs.name]),
     );
     expect(images).toEqual({
       "observability-collector": `otel/opentelemetry-collector:${versions.collector}`,
@@ -162,7 +188,13 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
       expect(c.logOpts).toEqual({ "max-file": "3", "max-size": "10m" });
       expect(c.networksAdvanced).toEqual([{ name: "obs-observability", aliases: [alias] }]);
     }
-    expect(outputs.memoryLimitsMb).toEqual({ collector: 64, victoriametrics: 64, grafana: 112, jaeger: 128, budgetedTotal: 240 });
+    expect(outputs.memoryLimitsMb).toEqual({
+      collector: 64,
+      victoriametrics: 64,
+      grafana: 112,
+      jaeger: 128,
+      budgetedTotal: 240,
+    });
   });
 
   it("has healthchecks where the image can run one, and none for the shell-less collector", () => {
@@ -219,14 +251,17 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
   });
 
   it("keeps the Grafana password secret: a file upload only, never plain in any input or output", async () => {
-    expect(pulumi.isSecret(outputs.grafanaAdminPassword as pulumi.Output<string>)).toBe(true);
+    expect(await pulumi.isSecret(outputs.grafanaAdminPassword as pulumi.Output<string>)).toBe(true);
     expect(await value(outputs.grafanaAdminPassword as pulumi.Output<string>)).toBe(PASSWORD);
     for (const r of recorded) {
       expect(plainStrings(r.inputs).filter((s) => s.includes(PASSWORD))).toEqual([]);
     }
     const grafana = byName("observability-grafana").inputs;
     expect(isSecretValue(grafana.uploads)).toBe(true);
-    expect(unwrap(grafana.uploads)).toContainEqual({ file: "/etc/grafana/secrets/admin_password", content: PASSWORD });
+    expect(unwrap(grafana.uploads)).toContainEqual({
+      file: "/etc/grafana/secrets/admin_password",
+      content: PASSWORD,
+    });
     const envs = grafana.envs as string[];
     expect(envs).toContain("GF_SECURITY_ADMIN_PASSWORD__FILE=/etc/grafana/secrets/admin_password");
     expect(envs).toContain("GF_AUTH_ANONYMOUS_ENABLED=false");
@@ -253,19 +288,19 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
 
 describe("resource options", () => {
   it("replaces every container delete-first and parents every child to its component", async () => {
-    jest.resetModules();
     setup(true);
     const seen: { type: string; name: string; opts: pulumi.CustomResourceOptions }[] = [];
-    const { createStack } = await import("./program");
+    const { createStack } = program();
     const { stack } = createStack({
       transformations: [
-        (a) => {
+        (a: pulumi.ResourceTransformationArgs) => {
           seen.push({ type: a.type, name: a.name, opts: a.opts as pulumi.CustomResourceOptions });
           return undefined;
         },
       ],
     });
     await value(stack.grafana!.container.urn);
+    await settled();
     const containers = seen.filter((s) => s.type === "docker:index/container:Container");
     expect(containers.map((c) => c.name).sort()).toEqual([
       "observability-collector",
@@ -274,14 +309,16 @@ describe("resource options", () => {
       "observability-victoriametrics",
     ]);
     for (const c of containers) expect(c.opts.deleteBeforeReplace).toBe(true);
-    for (const s of seen) expect(s.opts.parent).toBeDefined();
+    // Every resource but the root is parented to one of the stack's components.
+    const children = seen.filter((s) => s.type !== "observability-stack:stack:ObservabilityStack");
+    expect(children.length).toBeGreaterThan(15);
+    for (const s of children) expect(s.opts.parent).toBeInstanceOf(pulumi.ComponentResource);
   });
 });
 
 describe.each([true, false])("an existing Grafana (preview=%s)", (preview) => {
   let outputs: Record<string, unknown>;
   beforeAll(async () => {
-    jest.resetModules();
     setup(
       preview,
       { existingGrafana: { url: "https://grafana.example.com/" }, grafanaToken: "glsa_mock_token_123" },
@@ -293,11 +330,12 @@ describe.each([true, false])("an existing Grafana (preview=%s)", (preview) => {
   it("manages datasources, a folder and the dashboards through the Grafana provider, and runs no Grafana container", () => {
     const types = recorded.map((r) => r.type);
     expect(types).not.toContain("observability-stack:stack:Grafana");
-    expect(recorded.filter((r) => r.type === "docker:index/container:Container").map((r) => r.name).sort()).toEqual([
-      "observability-collector",
-      "observability-jaeger",
-      "observability-victoriametrics",
-    ]);
+    expect(
+      recorded
+        .filter((r) => r.type === "docker:index/container:Container")
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["observability-collector", "observability-jaeger", "observability-victoriametrics"]);
     expect(types).not.toContain("random:index/randomPassword:RandomPassword");
     expect(types).toContain("observability-stack:stack:ExistingGrafana");
     expect(types).toContain("pulumi:providers:grafana");
@@ -312,7 +350,10 @@ describe.each([true, false])("an existing Grafana (preview=%s)", (preview) => {
       collector: { memoryLimitMib: 64, hostmetrics: true, debug: false },
       dashboards: { hostmetrics: true, jaegerUiUrl: "http://127.0.0.1:16686" },
     });
-    const rendered = files.filter((f) => f.path.startsWith("grafana/dashboards/")).map((f) => f.content).sort();
+    const rendered = files
+      .filter((f) => f.path.startsWith("grafana/dashboards/"))
+      .map((f) => f.content)
+      .sort();
     const managed = recorded
       .filter((r) => r.type === "grafana:oss/dashboard:Dashboard")
       .map((r) => `${r.inputs.configJson as string}`)
@@ -326,49 +367,53 @@ describe.each([true, false])("an existing Grafana (preview=%s)", (preview) => {
   it("keeps the token secret", () => {
     const provider = recorded.find((r) => r.type === "pulumi:providers:grafana");
     expect(isSecretValue(provider?.inputs.auth)).toBe(true);
-    for (const r of recorded) expect(plainStrings(r.inputs).filter((s) => s.includes("glsa_mock_token_123"))).toEqual([]);
+    for (const r of recorded)
+      expect(plainStrings(r.inputs).filter((s) => s.includes("glsa_mock_token_123"))).toEqual([]);
   });
 });
 
 describe("config", () => {
-  beforeEach(() => jest.resetModules());
-
   it("uses a configured admin password, kept secret", async () => {
     setup(true, { grafanaAdminPassword: "configured-secret-pw" }, ["grafanaAdminPassword"]);
     const { outputs } = await build();
     expect(recorded.map((r) => r.type)).not.toContain("random:index/randomPassword:RandomPassword");
-    expect(pulumi.isSecret(outputs.grafanaAdminPassword as pulumi.Output<string>)).toBe(true);
-    for (const r of recorded) expect(plainStrings(r.inputs).filter((s) => s.includes("configured-secret-pw"))).toEqual([]);
+    expect(await pulumi.isSecret(outputs.grafanaAdminPassword as pulumi.Output<string>)).toBe(true);
+    for (const r of recorded)
+      expect(plainStrings(r.inputs).filter((s) => s.includes("configured-secret-pw"))).toEqual([]);
   });
 
   it("fails at preview time on a host port clash, naming the keys", async () => {
     setup(true, { ports: { jaegerUi: 3000 } });
-    const { createStack } = await import("./program");
-    expect(() => createStack()).toThrow(/observability-stack:ports.grafana: host port 3000 is already used by ports.jaegerUi/);
+    const { createStack } = program();
+    expect(() => createStack()).toThrow(
+      /observability-stack:ports.grafana: host port 3000 is already used by ports.jaegerUi/,
+    );
   });
 
   it("fails at preview time on a bad value", async () => {
     setup(true, { retention: "12" });
-    const { createStack } = await import("./program");
+    const { createStack } = program();
     expect(() => createStack()).toThrow(/observability-stack:retention/);
   });
 
   it("fails clearly when the definitions module is missing", async () => {
     setup(true, { definitions: "./no/such/module" });
-    const { createStack } = await import("./program");
+    const { createStack } = program();
     expect(() => createStack()).toThrow(/observability-stack:definitions: no module at .*no\/such\/module/);
   });
 
   it("requires a token for an existing Grafana", async () => {
     setup(true, { existingGrafana: { url: "https://g.example" } });
-    const { createStack } = await import("./program");
+    const { createStack } = program();
     expect(() => createStack()).toThrow(/grafanaToken/);
   });
 
   it("opens the ports when bindAddress is 0.0.0.0", async () => {
     setup(false, { bindAddress: "0.0.0.0" });
     await build();
-    const ports = recorded.filter((r) => r.type === "docker:index/container:Container").flatMap((r) => r.inputs.ports as Port[]);
+    const ports = recorded
+      .filter((r) => r.type === "docker:index/container:Container")
+      .flatMap((r) => r.inputs.ports as Port[]);
     expect(ports.length).toBe(7);
     for (const p of ports) expect(p.ip).toBe("0.0.0.0");
   });

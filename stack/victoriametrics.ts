@@ -20,7 +20,13 @@ export const VM_DATA_PATH = "/victoria-metrics-data";
 export const VM_SCRAPE_CONFIG_PATH = "/etc/victoriametrics/scrape.yaml";
 
 /** The flags the stack runs VictoriaMetrics with (the end-to-end test runs the real binary with them). */
-export function victoriaMetricsFlags(a: { retention: string; memoryMb: number; dataPath: string; scrapeConfigPath: string; listen: string }): string[] {
+export function victoriaMetricsFlags(a: {
+  retention: string;
+  memoryMb: number;
+  dataPath: string;
+  scrapeConfigPath: string;
+  listen: string;
+}): string[] {
   return [
     `-storageDataPath=${a.dataPath}`,
     `-retentionPeriod=${a.retention}`,
