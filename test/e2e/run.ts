@@ -1,0 +1,373 @@
+// `npm run test:e2e`: the rendered stack files against the REAL peers (OpenTelemetry Collector built
+// from the core distribution's components, Jaeger v2, VictoriaMetrics), all on loopback.
+// Binaries come from scripts/peers.sh (OTELCOL_BIN, JAEGER_BIN, VM_BIN).
+import { execFileSync, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { dashboardQueries, substituteVariables } from "../../dashboards";
+import type { Catalogue } from "../../definitions";
+import { defineMetrics, scotty } from "../../definitions";
+import { renderFiles } from "../../render";
+import type { RenderedFile } from "../../render";
+import { victoriaMetricsFlags } from "../../stack/victoriametrics";
+import { assertPortsFree, Peer, sleep, stopAll } from "./peers";
+import { VictoriaMetricsClient } from "./vm";
+
+const root = path.resolve(__dirname, "../..");
+
+function requiredEnv(name: string): string {
+  const v = process.env[name];
+  if (!v || !fs.existsSync(v))
+    throw new Error(`${name} is not set to a built binary: run via scripts/e2e.sh (npm run test:e2e)`);
+  return v;
+}
+
+const OTELCOL_BIN = requiredEnv("OTELCOL_BIN");
+const JAEGER_BIN = requiredEnv("JAEGER_BIN");
+const VM_BIN = requiredEnv("VM_BIN");
+
+// Loopback ports, all off the stack's defaults so a running local stack is not disturbed.
+const P = {
+  vm: 18428,
+  otlpGrpc: 14317,
+  otlpHttp: 14318,
+  collectorHealth: 14133,
+  collectorMetrics: 18888,
+  jaegerOtlpGrpc: 24317,
+  jaegerOtlpHttp: 24318,
+  jaegerQuery: 26686,
+  jaegerQueryGrpc: 26685,
+  jaegerHealth: 23133,
+  jaegerMetrics: 28888,
+};
+
+let passed = 0;
+let failed = 0;
+function check(ok: boolean, what: string): boolean {
+  if (ok) passed++;
+  else failed++;
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
+  return ok;
+}
+
+/** A second catalogue, not scotty, so nothing in the pipeline is scotty-specific. */
+const checkout = defineMetrics({
+  name: "checkout",
+  groups: { orders: { title: "Orders" } },
+  metrics: {
+    orders: {
+      name: "checkout.orders",
+      kind: "counter",
+      unit: "{order}",
+      description: "Orders placed.",
+      group: "orders",
+      attributes: { "payment.method": { values: ["card", "invoice"] } },
+    },
+    latency: {
+      name: "checkout.request.duration",
+      kind: "histogram",
+      unit: "ms",
+      description: "Request latency.",
+      group: "orders",
+      buckets: [5, 10, 25, 50, 100, 250, 500, 1000],
+    },
+    payload: {
+      name: "checkout.payload",
+      kind: "counter",
+      unit: "By",
+      description: "Bytes received.",
+      group: "orders",
+    },
+  },
+});
+
+function writeFiles(dir: string, files: readonly RenderedFile[]): void {
+  for (const f of files) {
+    fs.mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+    fs.writeFileSync(path.join(dir, f.path), f.content);
+  }
+}
+
+function validateConfig(catalogue: Catalogue, dir: string): void {
+  const files = renderFiles(catalogue);
+  writeFiles(dir, files);
+  const config = path.join(dir, "collector/config.yaml");
+  try {
+    execFileSync(OTELCOL_BIN, ["validate", `--config=${config}`], { stdio: "pipe" });
+    check(true, `otelcol validate accepts the rendered config of the ${catalogue.name} catalogue`);
+  } catch (e) {
+    const err = e as { stderr?: Buffer };
+    check(
+      false,
+      `otelcol validate rejects the ${catalogue.name} config: ${err.stderr?.toString() ?? String(e)}`,
+    );
+  }
+}
+
+interface AppRun {
+  code: Promise<number>;
+  pid: number | undefined;
+  output: () => string;
+}
+
+/** Runs the example app (it records every metric of the scotty catalogue and sends traces). */
+function runApp(serviceName: string, durationMs: number): AppRun {
+  const child = spawn(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", path.join(root, "examples/scotty-app.ts")],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${P.otlpGrpc}`,
+        OTEL_SERVICE_NAME: serviceName,
+        EXAMPLE_DURATION_MS: String(durationMs),
+        EXAMPLE_EXPORT_INTERVAL_MS: "2000",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+  return {
+    code: new Promise((resolve) => child.on("exit", (c) => resolve(c ?? -1))),
+    pid: child.pid,
+    output: () => out,
+  };
+}
+
+function rssKb(pid: number | undefined): number {
+  try {
+    const m = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function waitFor(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe()) return true;
+    await sleep(1000);
+  }
+  console.log(`     (gave up waiting for ${what} after ${timeoutMs} ms)`);
+  return false;
+}
+
+async function main(): Promise<void> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "obs-e2e-"));
+  console.log(`e2e: work dir ${tmp}`);
+  for (const [name, bin] of Object.entries({ OTELCOL_BIN, JAEGER_BIN, VM_BIN }))
+    console.log(`e2e: ${name}=${bin}`);
+
+  // 1. The real collector accepts the configs we render (stack endpoints) for two catalogues.
+  validateConfig(scotty, path.join(tmp, "validate-scotty"));
+  validateConfig(checkout, path.join(tmp, "validate-checkout"));
+
+  // 2. Render the stack's files with endpoints on loopback.
+  const out = path.join(tmp, "render");
+  const files = renderFiles(scotty, {
+    collector: {
+      otlpGrpcEndpoint: `127.0.0.1:${P.otlpGrpc}`,
+      otlpHttpEndpoint: `127.0.0.1:${P.otlpHttp}`,
+      jaegerEndpoint: `127.0.0.1:${P.jaegerOtlpGrpc}`,
+      remoteWriteUrl: `http://127.0.0.1:${P.vm}/api/v1/write`,
+      healthCheckEndpoint: `127.0.0.1:${P.collectorHealth}`,
+      telemetryHost: "127.0.0.1",
+      telemetryPort: P.collectorMetrics,
+      hostmetricsInterval: "5s",
+    },
+    scrape: { collectorTarget: `127.0.0.1:${P.collectorMetrics}`, scrapeInterval: "5s" },
+  });
+  writeFiles(out, files);
+  await assertPortsFree(Object.values(P));
+
+  const logs = path.join(tmp, "logs");
+  fs.mkdirSync(logs);
+  const vmData = path.join(tmp, "vm-data");
+  const vm = new Peer(
+    {
+      name: "victoria-metrics",
+      bin: VM_BIN,
+      args: [
+        // The stack's own flags, then test-only ones: fresh samples visible at once.
+        ...victoriaMetricsFlags({
+          retention: "30d",
+          memoryMb: 64,
+          dataPath: vmData,
+          scrapeConfigPath: path.join(out, "victoriametrics/scrape.yaml"),
+          listen: `127.0.0.1:${P.vm}`,
+        }),
+        "-search.latencyOffset=1s",
+        "-search.disableCache",
+      ],
+      healthUrl: `http://127.0.0.1:${P.vm}/health`,
+    },
+    logs,
+  );
+  const jaeger = new Peer(
+    {
+      name: "jaeger",
+      bin: JAEGER_BIN,
+      args: ["--config", path.join(root, "scripts/peers/jaeger-config.yaml")],
+      env: {
+        JAEGER_LISTEN_HOST: "127.0.0.1",
+        JAEGER_OTLP_GRPC_PORT: String(P.jaegerOtlpGrpc),
+        JAEGER_OTLP_HTTP_PORT: String(P.jaegerOtlpHttp),
+        JAEGER_QUERY_HTTP_PORT: String(P.jaegerQuery),
+        JAEGER_QUERY_GRPC_PORT: String(P.jaegerQueryGrpc),
+        JAEGER_HEALTH_PORT: String(P.jaegerHealth),
+        JAEGER_METRICS_PORT: String(P.jaegerMetrics),
+      },
+      healthUrl: `http://127.0.0.1:${P.jaegerHealth}/status`,
+    },
+    logs,
+  );
+  const collector = new Peer(
+    {
+      name: "otelcol",
+      bin: OTELCOL_BIN,
+      args: [`--config=${path.join(out, "collector/config.yaml")}`],
+      healthUrl: `http://127.0.0.1:${P.collectorHealth}/`,
+    },
+    logs,
+  );
+  const peers = [vm, jaeger, collector];
+  const sampler = setInterval(() => peers.forEach((p) => p.sampleMemory()), 500);
+  const client = new VictoriaMetricsClient(`http://127.0.0.1:${P.vm}`);
+
+  try {
+    await vm.start();
+    await jaeger.start();
+    await collector.start();
+    check(true, "VictoriaMetrics, Jaeger and the collector started and report healthy");
+
+    // 3. The example app records every metric of the catalogue and emits traces.
+    const app = runApp("scotty", 12_000);
+    const code = await app.code;
+    if (!check(code === 0, `example app exited ${code}`)) console.log(app.output());
+
+    // Wait until every series the catalogue and the pipeline-health/host dashboards need has arrived.
+    const want = [
+      ...scotty.list.flatMap((m) => m.seriesNames),
+      "otelcol_receiver_accepted_metric_points",
+      "system_cpu_time_seconds_total",
+    ];
+    await waitFor("every series", 60_000, async () => {
+      await client.forceFlush();
+      const have = new Set(await client.metricNames());
+      return want.every((s) => have.has(s));
+    });
+    const have = new Set(await client.metricNames());
+    const missing = want.filter((s) => !have.has(s));
+    check(
+      missing.length === 0,
+      `VictoriaMetrics holds every series of the catalogue${missing.length ? `; missing: ${missing.join(", ")}` : ""}`,
+    );
+
+    // 4. Every query of every rendered dashboard returns data.
+    const dashboardFiles = files.filter((f) => f.path.startsWith("grafana/dashboards/"));
+    let total = 0;
+    const empty: string[] = [];
+    for (const f of dashboardFiles) {
+      const model = JSON.parse(f.content) as Record<string, unknown>;
+      for (const q of dashboardQueries({ model })) {
+        total++;
+        const expr = substituteVariables(q, { __rate_interval: "1m" });
+        const series = await client.queryRange(expr, 180, 5);
+        if (series.length === 0) empty.push(`${f.path}: ${q}`);
+      }
+    }
+    console.log(`e2e: ${total - empty.length}/${total} dashboard queries returned data`);
+    for (const e of empty) console.log(`  no data: ${e}`);
+    check(
+      empty.length === 0 && total > 0,
+      `every dashboard query returned data (${dashboardFiles.length} dashboards)`,
+    );
+
+    // 5. Traces reach Jaeger and can be found through its query API.
+    const jaegerApi = `http://127.0.0.1:${P.jaegerQuery}`;
+    let traceCount = 0;
+    await waitFor("traces in Jaeger", 30_000, async () => {
+      const res = await fetch(`${jaegerApi}/api/traces?service=scotty&limit=50&lookback=1h`);
+      const body = (await res.json()) as { data?: unknown[] };
+      traceCount = body.data?.length ?? 0;
+      return traceCount > 0;
+    });
+    const services =
+      ((await (await fetch(`${jaegerApi}/api/services`)).json()) as { data?: string[] }).data ?? [];
+    check(
+      services.includes("scotty") && traceCount > 0,
+      `Jaeger knows service scotty with ${traceCount} traces`,
+    );
+
+    // Fault (b): VictoriaMetrics restarted on the same data path keeps what it had.
+    await client.forceFlush();
+    const before = await client.queryRange("count(scotty_log_streams_total)", 600, 15);
+    await vm.stop();
+    await vm.start();
+    const after = await client.queryRange("count(scotty_log_streams_total)", 600, 15);
+    const pointsBefore = before[0]?.values?.length ?? 0;
+    const pointsAfter = after[0]?.values?.length ?? 0;
+    check(
+      pointsBefore > 0 && pointsAfter >= pointsBefore,
+      `VictoriaMetrics restart keeps the data (${pointsBefore} points before, ${pointsAfter} after)`,
+    );
+
+    // Fault (a): the app starts while the collector is down; the metrics arrive once it is up.
+    await collector.stop();
+    const lateApp = runApp("scotty-fault-a", 20_000);
+    await sleep(8_000);
+    await collector.start();
+    const lateCode = await lateApp.code;
+    if (!check(lateCode === 0, `app started with the collector down ran on and exited ${lateCode}`))
+      console.log(lateApp.output());
+    check(
+      /export|UNAVAILABLE|ECONNREFUSED|14 /i.test(lateApp.output()),
+      "the export failures were reported through the diag logger",
+    );
+    const arrived = await waitFor("fault-a metrics", 40_000, async () => {
+      await client.forceFlush();
+      return (await client.queryRange('scotty_log_streams_total{job="scotty-fault-a"}', 120, 5)).length > 0;
+    });
+    check(arrived, "metrics recorded while the collector was down arrived after it came up");
+
+    // Fault (c): the collector dies with data in flight; the app keeps running with bounded memory.
+    const crashApp = runApp("scotty-fault-c", 25_000);
+    await sleep(6_000);
+    await collector.stop("SIGKILL");
+    const rssAtCrash = rssKb(crashApp.pid);
+    let rssMax = rssAtCrash;
+    const watch = setInterval(() => (rssMax = Math.max(rssMax, rssKb(crashApp.pid))), 250);
+    const crashCode = await crashApp.code;
+    clearInterval(watch);
+    if (!check(crashCode === 0, `app ran on after the collector was killed and exited ${crashCode}`))
+      console.log(crashApp.output());
+    const growthMb = (rssMax - rssAtCrash) / 1024;
+    check(
+      rssAtCrash > 0 && growthMb < 40,
+      `app memory stayed bounded after the crash (RSS ${(rssAtCrash / 1024).toFixed(1)} MiB at the crash, max ${(rssMax / 1024).toFixed(1)} MiB)`,
+    );
+  } finally {
+    clearInterval(sampler);
+    peers.forEach((p) => p.sampleMemory());
+    await stopAll();
+    console.log(
+      "e2e: peak RSS " + peers.map((p) => `${p.spec.name} ${(p.peakKb / 1024).toFixed(1)} MiB`).join(", "),
+    );
+    console.log(`e2e: logs in ${logs}`);
+  }
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  if (failed > 0) process.exitCode = 1;
+  else fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+main().catch(async (e: unknown) => {
+  console.error(e);
+  await stopAll();
+  console.log(`e2e: ${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+// A small client of the real VictoriaMetrics HTTP API.
+export interface Series {
+  metric: Record<string, string>;
+  values?: [number, string][];
+  value?: [number, string];
+}
+
+export class VictoriaMetricsClient {
+  constructor(readonly base: string) {}
+
+  async forceFlush(): Promise<void> {
+    await fetch(`${this.base}/internal/force_flush`);
+  }
+
+  /** Range query over the last `windowSec` seconds; the series it returns. */
+  async queryRange(expr: string, windowSec = 300, stepSec = 5): Promise<Series[]> {
+    const end = Math.floor(Date.now() / 1000);
+    const params = new URLSearchParams({
+      query: expr,
+      start: String(end - windowSec),
+      end: String(end),
+      step: `${stepSec}s`,
+    });
+    const res = await fetch(`${this.base}/api/v1/query_range`, { method: "POST", body: params });
+    const body = (await res.json()) as { status: string; error?: string; data?: { result: Series[] } };
+    if (body.status !== "success") throw new Error(`query failed: ${body.error ?? res.status}: ${expr}`);
+    return body.data?.result ?? [];
+  }
+
+  /** Every metric name VictoriaMetrics holds. */
+  async metricNames(): Promise<string[]> {
+    const res = await fetch(`${this.base}/api/v1/label/__name__/values`);
+    const body = (await res.json()) as { data: string[] };
+    return body.data;
+  }
+}
