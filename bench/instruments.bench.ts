@@ -84,7 +84,7 @@ const promHistogram = new prom.Histogram({
 const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
 const m = createMetrics(scotty, { exporter, exportIntervalMillis: HOUR });
 
-// Open (`maxValues`) attributes cannot be pre-resolved: such metrics take the module's plain SDK path.
+// Open (`maxValues`) attributes: the module numbers their values in order of first use.
 const shop = defineMetrics({
   name: "shop",
   groups: { g: { title: "Shop" } },

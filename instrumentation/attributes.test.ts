@@ -1,5 +1,11 @@
 import { defineMetrics } from "../definitions";
-import { AttributeIndex, attributeProblem, UNDECLARED_VALUE, UNKNOWN_KEY } from "./attributes";
+import {
+  AttributeIndex,
+  attributeProblem,
+  BEYOND_MAX_VALUES,
+  UNDECLARED_VALUE,
+  UNKNOWN_KEY,
+} from "./attributes";
 
 const catalogue = defineMetrics({
   name: "t",
@@ -57,8 +63,16 @@ describe("AttributeIndex", () => {
     expect(index.resolve({ queue: 1 })).toBe(UNDECLARED_VALUE);
   });
 
-  it("refuses a metric with open attributes", () => {
-    expect(() => new AttributeIndex(catalogue.byKey.open)).toThrow(/"route" has no declared values/);
+  it("numbers an open attribute's values in order of first use, up to maxValues", () => {
+    const open = new AttributeIndex(catalogue.byKey.open);
+    expect(open.size).toBe(11);
+    const routes = Array.from({ length: 10 }, (_, i) => `/r${i}`);
+    const indexes = routes.map((route) => open.resolve({ route }));
+    expect(new Set(indexes).size).toBe(10);
+    expect(indexes.map((i) => open.attributesAt(i))).toEqual(routes.map((route) => ({ route })));
+    expect(open.resolve({ route: "/r3" })).toBe(indexes[3]);
+    expect(open.resolve({ route: "/one-too-many" })).toBe(BEYOND_MAX_VALUES);
+    expect(open.resolve({ route: 7 })).toBe(UNDECLARED_VALUE);
   });
 });
 

@@ -8,44 +8,47 @@ import { show } from "./report";
 /** `resolve` results below zero. */
 export const UNKNOWN_KEY = -1;
 export const UNDECLARED_VALUE = -2;
+/** An open attribute got more distinct values than its declared `maxValues`. */
+export const BEYOND_MAX_VALUES = -3;
 
 /**
- * Maps an attribute set of a metric whose attributes all list their values to a dense index: each
- * attribute contributes (0 = absent, 1..n = its n-th declared value) times its stride. The index picks
- * a pre-resolved cell, so recording needs no hashing, sorting or string building.
+ * Maps an attribute set to a dense index: each attribute contributes (0 = absent, 1..n = its n-th
+ * value) times its stride. Listed attributes number their declared values; open (`maxValues`)
+ * attributes number their values in order of first use, up to `maxValues`. The index picks a
+ * pre-resolved cell, so recording needs no hashing, sorting or string building.
  */
 export class AttributeIndex {
   /** Number of distinct attribute sets, absent attributes included (index 0 is "no attributes"). */
   readonly size: number;
   private readonly keys: readonly string[];
-  private readonly values: readonly (readonly string[])[];
+  /** Each attribute's values by number - 1 (open attributes: filled as values appear). */
+  private readonly values: readonly string[][];
   private readonly valueIndex: readonly Map<unknown, number>[];
+  /** Most values per attribute: the declared count, or `maxValues`. */
+  private readonly capacity: readonly number[];
+  private readonly open: readonly boolean[];
   private readonly strides: readonly number[];
 
   constructor(metric: ResolvedMetric) {
-    const keys: string[] = [];
-    const values: (readonly string[])[] = [];
     const strides: number[] = [];
     let size = 1;
     for (const a of metric.attributes) {
-      if (a.values === undefined) {
-        throw new Error(`${metric.key}: attribute "${a.key}" has no declared values; it cannot be indexed`);
-      }
-      keys.push(a.key);
-      values.push(a.values);
       strides.push(size);
-      size *= a.values.length + 1;
+      size *= a.cardinality + 1;
     }
-    this.keys = keys;
-    this.values = values;
+    this.keys = metric.attributes.map((a) => a.key);
+    this.values = metric.attributes.map((a) => [...(a.values ?? [])]);
+    this.capacity = metric.attributes.map((a) => a.cardinality);
+    this.open = metric.attributes.map((a) => a.values === undefined);
     this.strides = strides;
-    this.valueIndex = values.map((vs) => new Map<unknown, number>(vs.map((v, i) => [v, i + 1])));
+    this.valueIndex = this.values.map((vs) => new Map<unknown, number>(vs.map((v, i) => [v, i + 1])));
     this.size = size;
   }
 
-  /** The cell index of `attributes`, or {@link UNKNOWN_KEY} / {@link UNDECLARED_VALUE}. */
+  /** The cell index of `attributes`, or {@link UNKNOWN_KEY} / {@link UNDECLARED_VALUE} / {@link BEYOND_MAX_VALUES}. */
   resolve(attributes: Attributes): number {
     let index = 0;
+    let beyond = false;
     // `for…in` allocates nothing (unlike Object.keys) and visits each key once.
     for (const key in attributes) {
       const value = attributes[key];
@@ -54,18 +57,27 @@ export class AttributeIndex {
       let slot = 0;
       while (slot < keys.length && keys[slot] !== key) slot++;
       if (slot === keys.length) return UNKNOWN_KEY;
-      const i = this.valueIndex[slot]!.get(value);
-      if (i === undefined) return UNDECLARED_VALUE;
+      let i = this.valueIndex[slot]!.get(value);
+      if (i === undefined) {
+        if (!this.open[slot] || typeof value !== "string") return UNDECLARED_VALUE;
+        const values = this.values[slot]!;
+        if (values.length >= this.capacity[slot]!) {
+          beyond = true;
+          continue;
+        }
+        i = values.push(value);
+        this.valueIndex[slot]!.set(value, i);
+      }
       index += i * this.strides[slot]!;
     }
-    return index;
+    return beyond ? BEYOND_MAX_VALUES : index;
   }
 
   /** The attribute set of a cell index, keys in declaration order. */
   attributesAt(index: number): Attributes {
     const out: Record<string, string> = {};
     for (let slot = 0; slot < this.keys.length; slot++) {
-      const i = Math.floor(index / this.strides[slot]!) % (this.values[slot]!.length + 1);
+      const i = Math.floor(index / this.strides[slot]!) % (this.capacity[slot]! + 1);
       if (i > 0) out[this.keys[slot]!] = this.values[slot]![i - 1]!;
     }
     return Object.freeze(out);

@@ -375,19 +375,37 @@ describe("createMetrics with open attributes and cardinality limits", () => {
     },
   });
 
-  it.each([true, false])(
-    "records open (maxValues) attributes through the SDK (fastPath %s)",
-    async (fastPath) => {
+  it.each([true, false])("records open (maxValues) attributes (fastPath %s)", async (fastPath) => {
+    const exporter = cumulativeExporter();
+    const m = createMetrics(catalogue, { exporter, fastPath, ...manual });
+    m.requests.add(1, { route: "/cart", method: "GET" });
+    m.requests.add(2, { route: "/cart", method: "GET" });
+    await m.shutdown();
+    expect(points(metric(exporter, "shop.requests"))).toEqual([
+      { attributes: { route: "/cart", method: "GET" }, value: 3 },
+    ]);
+  });
+
+  it("counts values of an open attribute beyond maxValues in the overflow series, and reports it", async () => {
+    const diagLog = captureDiag();
+    try {
       const exporter = cumulativeExporter();
-      const m = createMetrics(catalogue, { exporter, fastPath, ...manual });
-      m.requests.add(1, { route: "/cart", method: "GET" });
-      m.requests.add(2, { route: "/cart", method: "GET" });
+      const m = createMetrics(catalogue, { exporter, ...manual });
+      for (const route of ["/a", "/b", "/c", "/d", "/e"]) m.requests.add(1, { route });
       await m.shutdown();
       expect(points(metric(exporter, "shop.requests"))).toEqual([
-        { attributes: { route: "/cart", method: "GET" }, value: 3 },
+        { attributes: { "otel.metric.overflow": true }, value: 2 },
+        { attributes: { route: "/a" }, value: 1 },
+        { attributes: { route: "/b" }, value: 1 },
+        { attributes: { route: "/c" }, value: 1 },
       ]);
-    },
-  );
+      expect(
+        diagLog.messages.some((x) => x.message.includes("more distinct values than its declared maxValues")),
+      ).toBe(true);
+    } finally {
+      diagLog.restore();
+    }
+  });
 
   it.each([true, false])(
     "puts attribute sets past the limit into the overflow series, like the SDK (fastPath %s)",

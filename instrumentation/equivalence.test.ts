@@ -8,25 +8,68 @@ import { JsonMetricsSerializer } from "@opentelemetry/otlp-transformer";
 import type { MetricData, ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import type { ResolvedMetric } from "../definitions";
-import { scotty } from "../definitions";
+import type { Catalogue, ResolvedMetric } from "../definitions";
+import { defineMetrics, scotty } from "../definitions";
 import { createMetrics } from "./create";
 import { SYSTEM_METRIC_KEYS } from "./system";
 import { cumulativeExporter } from "./test/helpers";
 
-const recorded = scotty.list.filter((m) => !(SYSTEM_METRIC_KEYS as readonly string[]).includes(m.key));
+// A second catalogue with open (`maxValues`) attributes, mixed with listed ones, for every kind.
+const shop = defineMetrics({
+  name: "shop",
+  groups: { g: { title: "Shop" } },
+  metrics: {
+    requests: {
+      name: "shop.requests",
+      kind: "counter",
+      unit: "{request}",
+      description: "Requests.",
+      group: "g",
+      attributes: { route: { maxValues: 4 }, method: { values: ["GET", "POST"] } },
+    },
+    inFlight: {
+      name: "shop.requests.in_flight",
+      kind: "upDownCounter",
+      unit: "{request}",
+      description: "Requests in flight.",
+      group: "g",
+      attributes: { route: { maxValues: 4 } },
+    },
+    queueDepth: {
+      name: "shop.queue.depth",
+      kind: "gauge",
+      unit: "{job}",
+      description: "Jobs waiting.",
+      group: "g",
+      attributes: { queue: { maxValues: 3 } },
+    },
+    latency: {
+      name: "shop.request.duration",
+      kind: "histogram",
+      unit: "ms",
+      description: "Request latency.",
+      group: "g",
+      buckets: [5, 10, 25, 50, 100, 250],
+      attributes: { route: { maxValues: 4 }, method: { values: ["GET", "POST"] } },
+    },
+  },
+});
 
-/** Every attribute set of a metric, absent attributes included. */
+const recordedOf = (c: Catalogue) =>
+  c.list.filter((m) => !(SYSTEM_METRIC_KEYS as readonly string[]).includes(m.key));
+
+/** Every attribute set of a metric, absent attributes included (open attributes: maxValues values). */
 function attributeSets(metric: ResolvedMetric): Record<string, string>[] {
   let sets: Record<string, string>[] = [{}];
   for (const a of metric.attributes) {
-    sets = sets.flatMap((s) => [s, ...a.values!.map((v) => ({ ...s, [a.key]: v }))]);
+    const values = a.values ?? Array.from({ length: a.cardinality }, (_, i) => `${a.key}-${i}`);
+    sets = sets.flatMap((s) => [s, ...values.map((v) => ({ ...s, [a.key]: v }))]);
   }
   return sets;
 }
 
 /** A fixed sequence of recordings: several values per attribute set, in an interleaved order. */
-function recordings(): {
+function recordings(recorded: readonly ResolvedMetric[]): {
   key: string;
   kind: ResolvedMetric["kind"];
   value: number;
@@ -55,7 +98,8 @@ function recordings(): {
   return out;
 }
 
-async function viaSdk(): Promise<ResourceMetrics> {
+async function viaSdk(catalogue: Catalogue): Promise<ResourceMetrics> {
+  const recorded = recordedOf(catalogue);
   const exporter = cumulativeExporter();
   const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
   const provider = new MeterProvider({
@@ -82,7 +126,7 @@ async function viaSdk(): Promise<ResourceMetrics> {
     }[m.kind];
     instruments.set(m.key, create());
   }
-  for (const r of recordings()) {
+  for (const r of recordings(recorded)) {
     const i = instruments.get(r.key)!;
     if (r.kind === "counter" || r.kind === "upDownCounter") i.add!(r.value, r.attributes);
     else i.record!(r.value, r.attributes);
@@ -91,14 +135,15 @@ async function viaSdk(): Promise<ResourceMetrics> {
   return exporter.getMetrics().at(-1)!;
 }
 
-async function viaModule(): Promise<ResourceMetrics> {
+async function viaModule(catalogue: Catalogue): Promise<ResourceMetrics> {
+  const recorded = recordedOf(catalogue);
   const exporter = cumulativeExporter();
-  const m = createMetrics(scotty, { exporter, exportIntervalMillis: 3_600_000, serviceName: "scotty" });
+  const m = createMetrics(catalogue, { exporter, exportIntervalMillis: 3_600_000 });
   const loose = m as unknown as Record<
     string,
     { add(v: number, a: object): void; record(v: number, a: object): void }
   >;
-  for (const r of recordings()) {
+  for (const r of recordings(recorded)) {
     if (r.kind === "counter" || r.kind === "upDownCounter") loose[r.key]!.add(r.value, r.attributes);
     else loose[r.key]!.record(r.value, r.attributes);
   }
@@ -106,7 +151,7 @@ async function viaModule(): Promise<ResourceMetrics> {
   return exporter.getMetrics().at(-1)!;
 }
 
-function recordedMetrics(r: ResourceMetrics): MetricData[] {
+function recordedMetrics(r: ResourceMetrics, recorded: readonly ResolvedMetric[]): MetricData[] {
   const names = new Set(recorded.map((m) => m.name));
   return r.scopeMetrics
     .flatMap((s) => s.metrics)
@@ -129,11 +174,14 @@ function key(attributes: object): string {
 }
 
 /** The OTLP JSON of the recorded metrics, with each point's timestamps replaced by a marker. */
-function otlpJson(r: ResourceMetrics, scopeName: string) {
+function otlpJson(r: ResourceMetrics, recorded: readonly ResolvedMetric[], scopeName: string) {
   const scoped: ResourceMetrics = {
     resource: r.resource,
     scopeMetrics: [
-      { scope: { name: scopeName }, metrics: comparable(recordedMetrics(r)) as unknown as MetricData[] },
+      {
+        scope: { name: scopeName },
+        metrics: comparable(recordedMetrics(r, recorded)) as unknown as MetricData[],
+      },
     ],
   };
   // `comparable` dropped the timestamps; give every point the same ones for serialisation.
@@ -150,7 +198,11 @@ function otlpJson(r: ResourceMetrics, scopeName: string) {
   return request.resourceMetrics[0]!.scopeMetrics[0]!.metrics;
 }
 
-describe("fast path against the plain SDK", () => {
+describe.each([
+  ["scotty", scotty as Catalogue],
+  ["a catalogue with open (maxValues) attributes", shop as Catalogue],
+])("fast path against the plain SDK (%s)", (_label, catalogue) => {
+  const recorded = recordedOf(catalogue);
   let sdk: ResourceMetrics;
   let fast: ResourceMetrics;
   let started: number;
@@ -158,27 +210,31 @@ describe("fast path against the plain SDK", () => {
 
   beforeAll(async () => {
     started = Date.now();
-    sdk = await viaSdk();
-    fast = await viaModule();
+    sdk = await viaSdk(catalogue);
+    fast = await viaModule(catalogue);
     ended = Date.now();
   });
 
   it("records every recorded metric on both paths", () => {
-    expect(recordedMetrics(sdk).map((m) => m.descriptor.name)).toEqual(recorded.map((m) => m.name).sort());
-    expect(recordedMetrics(fast).map((m) => m.descriptor.name)).toEqual(recorded.map((m) => m.name).sort());
+    expect(recordedMetrics(sdk, recorded).map((m) => m.descriptor.name)).toEqual(
+      recorded.map((m) => m.name).sort(),
+    );
+    expect(recordedMetrics(fast, recorded).map((m) => m.descriptor.name)).toEqual(
+      recorded.map((m) => m.name).sort(),
+    );
   });
 
   it("exports equal metric data: names, units, kinds, temporality, attributes, buckets, values", () => {
-    expect(comparable(recordedMetrics(fast))).toEqual(comparable(recordedMetrics(sdk)));
+    expect(comparable(recordedMetrics(fast, recorded))).toEqual(comparable(recordedMetrics(sdk, recorded)));
   });
 
   it("serialises to the same OTLP", () => {
-    expect(otlpJson(fast, "s")).toEqual(otlpJson(sdk, "s"));
+    expect(otlpJson(fast, recorded, "s")).toEqual(otlpJson(sdk, recorded, "s"));
   });
 
   it("has the SDK's timestamps: each series starts at its first recording, every point ends at collection", () => {
     const toMillis = ([s, ns]: [number, number]) => s * 1000 + ns / 1e6;
-    for (const m of recordedMetrics(fast)) {
+    for (const m of recordedMetrics(fast, recorded)) {
       const ends = new Set(m.dataPoints.map((p) => toMillis(p.endTime as [number, number])));
       expect(ends.size).toBe(1);
       for (const p of m.dataPoints) {

@@ -1,5 +1,5 @@
-// The fast path. For a metric whose attributes all list their values, every attribute set it can take
-// is known when the catalogue is loaded, and there are few of them. Each set gets a pre-resolved cell
+// The fast path. A metric's attributes are declared with their values (or a `maxValues` bound), so the
+// attribute sets it can take are bounded when the catalogue is loaded, and usually few. Each set gets a pre-resolved cell
 // (an index into plain number arrays); recording is a typed-array update, and a MetricProducer on the
 // reader turns the cells into the same MetricData the SDK's own cumulative aggregation would produce.
 // Why, and what it gives up, is in README.md ("Fast path").
@@ -18,7 +18,7 @@ import type {
 } from "@opentelemetry/sdk-metrics";
 import { AggregationTemporality, DataPointType, InstrumentType } from "@opentelemetry/sdk-metrics";
 import type { ResolvedMetric } from "../definitions";
-import { AttributeIndex, describeRejected } from "./attributes";
+import { AttributeIndex, BEYOND_MAX_VALUES, describeRejected } from "./attributes";
 import type { Reporter } from "./report";
 import { show } from "./report";
 
@@ -28,9 +28,8 @@ export const MAX_FAST_PATH_CELLS = 4096;
 /** The attribute set the SDK reports for recordings past the cardinality limit. */
 const OVERFLOW_ATTRIBUTES: Attributes = Object.freeze({ "otel.metric.overflow": true });
 
-/** True when the metric can use the fast path: every attribute lists its values, and they are few. */
+/** True when the metric can use the fast path: its attribute sets (absent attributes included) are few. */
 export function fastPathEligible(metric: ResolvedMetric): boolean {
-  if (metric.attributes.some((a) => a.values === undefined)) return false;
   const cells = metric.attributes.reduce((n, a) => n * (a.cardinality + 1), 1);
   return cells <= MAX_FAST_PATH_CELLS;
 }
@@ -97,6 +96,16 @@ abstract class FastStorage {
     return series;
   }
 
+  /** An open attribute took more values than its `maxValues`: count it, in the overflow series. */
+  protected beyondMaxValues(): number {
+    this.reporter.warn(
+      `${this.metric.name}: an open attribute has more distinct values than its declared maxValues; ` +
+        `recording them in the otel.metric.overflow series (fix the app, or raise maxValues)`,
+    );
+    if (this.overflowSeries < 0) this.overflowSeries = this.newSeries(OVERFLOW_ATTRIBUTES);
+    return this.overflowSeries;
+  }
+
   private newSeries(attributes: Attributes): number {
     const series = this.attributes.length;
     this.attributes.push(attributes);
@@ -152,12 +161,16 @@ export class FastSum extends FastStorage {
         return;
       }
       const cell = attributes == null ? 0 : this.index.resolve(attributes);
-      if (cell < 0) {
+      let s: number;
+      if (cell >= 0) {
+        s = this.slot[cell]!;
+        if (s < 0) s = this.claim(cell);
+      } else if (cell === BEYOND_MAX_VALUES) {
+        s = this.beyondMaxValues();
+      } else {
         this.rejectAttributes(attributes!);
         return;
       }
-      let s = this.slot[cell]!;
-      if (s < 0) s = this.claim(cell);
       this.sums[s]! += value;
     } catch (e) {
       this.reporter.error(`${this.metric.name}.add`, e);
@@ -194,12 +207,16 @@ export class FastGauge extends FastStorage {
         return;
       }
       const cell = attributes == null ? 0 : this.index.resolve(attributes);
-      if (cell < 0) {
+      let s: number;
+      if (cell >= 0) {
+        s = this.slot[cell]!;
+        if (s < 0) s = this.claim(cell);
+      } else if (cell === BEYOND_MAX_VALUES) {
+        s = this.beyondMaxValues();
+      } else {
         this.rejectAttributes(attributes!);
         return;
       }
-      let s = this.slot[cell]!;
-      if (s < 0) s = this.claim(cell);
       this.values[s] = value;
     } catch (e) {
       this.reporter.error(`${this.metric.name}.record`, e);
@@ -260,12 +277,16 @@ export class FastHistogram extends FastStorage {
         return;
       }
       const cell = attributes == null ? 0 : this.index.resolve(attributes);
-      if (cell < 0) {
+      let s: number;
+      if (cell >= 0) {
+        s = this.slot[cell]!;
+        if (s < 0) s = this.claim(cell);
+      } else if (cell === BEYOND_MAX_VALUES) {
+        s = this.beyondMaxValues();
+      } else {
         this.rejectAttributes(attributes!);
         return;
       }
-      let s = this.slot[cell]!;
-      if (s < 0) s = this.claim(cell);
       const rows = this.rows;
       const o = s * this.width;
       rows[o]! += 1;

@@ -25,6 +25,13 @@ export class Reporter {
     diag.warn(`observability-stack: ${message} (recording dropped; further identical ones are not logged)`);
   }
 
+  /** Warns once per distinct message, without counting a drop. */
+  warn(message: string): void {
+    if (this.seen.has(message) || this.seen.size >= MAX_DISTINCT_MESSAGES) return;
+    this.seen.add(message);
+    diag.warn(`observability-stack: ${message}`);
+  }
+
   /** An unexpected exception inside the module: logged, never rethrown into the app. */
   error(context: string, error: unknown): void {
     this.dropped++;
