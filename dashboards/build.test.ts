@@ -446,3 +446,20 @@ describe("uids", () => {
     expect(() => buildDashboards(clash)).toThrow(/share the uid "shop-overview".*Fix: rename the group/s);
   });
 });
+
+describe("metrics that only exist after their first event", () => {
+  it("fall back to 0 in their rate queries, and only they do", () => {
+    const all = buildDashboards(scotty).flatMap(dashboardQueries);
+    const fallback = all.filter((q) => q.endsWith(" or vector(0)"));
+    const lazy = otelcol.list.filter((m) => m.zeroWhenAbsent).map((m) => m.prometheusName);
+    expect(lazy.sort()).toEqual(["otelcol_exporter_send_failed_metric_points", "otelcol_exporter_send_failed_spans"]);
+    expect(fallback.length).toBeGreaterThanOrEqual(4);
+    for (const q of fallback) {
+      expect(lazy.some((name) => q.includes(`${name}{`))).toBe(true);
+      expect(parsePromQL(substituteVariables(q)).errors).toBe(0);
+    }
+    for (const q of all.filter((x) => !x.endsWith(" or vector(0)"))) {
+      expect(lazy.some((name) => q.includes(`${name}{`))).toBe(false);
+    }
+  });
+});

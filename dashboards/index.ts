@@ -14,4 +14,5 @@ export {
 } from "./provisioning";
 export type { DatasourceDefinition, GrafanaProvisioningOptions } from "./provisioning";
 export { canonicalJson, serializeDashboard } from "./serialize";
+export { ZERO_FALLBACK } from "./queries";
 export { rateUnit, valueUnit } from "./units";

@@ -58,9 +58,13 @@ export function presenceSeries(m: ResolvedMetric): string {
 }
 
 /** Per-second rate of a counter, summed by `labels`. */
+/** Appended to queries of metrics that only exist after their first event, so panels show 0. */
+export const ZERO_FALLBACK = "or vector(0)";
+
 export function counterRate(m: ResolvedMetric, scope: LabelScope, labels: readonly string[] = []): string {
   expectKind(m, ["counter"], "a rate panel");
-  return sumBy(labels, `rate(${selector(m.seriesNames[0] as string, scope)}[${RATE_INTERVAL}])`);
+  const expr = sumBy(labels, `rate(${selector(m.seriesNames[0] as string, scope)}[${RATE_INTERVAL}])`);
+  return m.zeroWhenAbsent ? `${expr} ${ZERO_FALLBACK}` : expr;
 }
 
 /** Current value of a gauge or up-down counter, summed by `labels`. */

@@ -71,6 +71,8 @@ export const otelcol = defineMetrics({
     exporterSendFailedMetricPoints: {
       name: "otelcol_exporter_send_failed_metric_points",
       naming: "prometheus",
+      // Created at the first failed send: a healthy pipeline has no such series.
+      zeroWhenAbsent: true,
       kind: "counter",
       unit: "{datapoint}",
       description: "Number of metric points in failed attempts to send to destination.",
@@ -89,6 +91,8 @@ export const otelcol = defineMetrics({
     exporterSendFailedSpans: {
       name: "otelcol_exporter_send_failed_spans",
       naming: "prometheus",
+      // Created at the first failed send: a healthy pipeline has no such series.
+      zeroWhenAbsent: true,
       kind: "counter",
       unit: "{span}",
       description: "Number of spans in failed attempts to send to destination.",

@@ -36,6 +36,11 @@ export interface MetricSpec {
   /** Upper bound of distinct attribute sets (series) for this metric; defaults to the catalogue's. */
   readonly cardinalityLimit?: number;
   readonly naming?: NamingMode;
+  /**
+   * The series only exists after its first event (the collector creates its send-failed counters at
+   * the first failure): dashboards then show 0 instead of "No data".
+   */
+  readonly zeroWhenAbsent?: boolean;
 }
 
 export interface GroupSpec {
@@ -81,6 +86,7 @@ export interface ResolvedMetric {
   /** Product of the attributes' value counts. */
   readonly maxSeries: number;
   readonly naming: NamingMode;
+  readonly zeroWhenAbsent: boolean;
   /** Series base name in VictoriaMetrics. */
   readonly prometheusName: string;
   /** Concrete series names (`_bucket`/`_sum`/`_count` for histograms). */

@@ -232,6 +232,7 @@ function resolveMetric(
       cardinalityLimit: limit,
       maxSeries,
       naming,
+      zeroWhenAbsent: spec.zeroWhenAbsent === true,
       prometheusName: base,
       seriesNames: series,
     },

@@ -17,23 +17,28 @@ export interface PeerSpec {
 
 const running = new Set<Peer>();
 
-/** Peak resident set (VmHWM) of a live process, in KiB; 0 if it is gone. */
-function peakRssKb(pid: number | undefined): number {
-  if (pid === undefined) return 0;
+/** Peak resident set (VmHWM) and current anonymous RSS of a live process, in KiB; 0 if it is gone. */
+function memoryKb(pid: number | undefined): { hwm: number; anon: number } {
+  if (pid === undefined) return { hwm: 0, anon: 0 };
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-    const m = /^VmHWM:\s+(\d+) kB/m.exec(status);
-    return m ? Number(m[1]) : 0;
+    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
+    return { hwm: field("VmHWM"), anon: field("RssAnon") };
   } catch {
-    return 0;
+    return { hwm: 0, anon: 0 };
   }
 }
 
 export class Peer {
   private child?: ChildProcess;
   private starts = 0;
-  /** Highest VmHWM seen over every run of this peer. */
+  /** Highest VmHWM (all resident pages, the mapped binary included) over every run of this peer. */
   peakKb = 0;
+  /**
+   * Highest anonymous RSS sampled: what a container memory limit must hold (file pages such as the
+   * binary's text are reclaimable page cache).
+   */
+  peakAnonKb = 0;
 
   constructor(
     readonly spec: PeerSpec,
@@ -74,7 +79,9 @@ export class Peer {
   }
 
   sampleMemory(): void {
-    this.peakKb = Math.max(this.peakKb, peakRssKb(this.child?.pid));
+    const m = memoryKb(this.child?.pid);
+    this.peakKb = Math.max(this.peakKb, m.hwm);
+    this.peakAnonKb = Math.max(this.peakAnonKb, m.anon);
   }
 
   /** Stops the peer (SIGTERM, then SIGKILL after 10 s) and waits for it to exit. */

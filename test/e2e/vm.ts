@@ -27,6 +27,31 @@ export class VictoriaMetricsClient {
     return body.data?.result ?? [];
   }
 
+  /** Instant query at now. */
+  async query(expr: string): Promise<Series[]> {
+    const res = await fetch(`${this.base}/api/v1/query`, {
+      method: "POST",
+      body: new URLSearchParams({ query: expr }),
+    });
+    const body = (await res.json()) as { status: string; error?: string; data?: { result: Series[] } };
+    if (body.status !== "success") throw new Error(`query failed: ${body.error ?? res.status}: ${expr}`);
+    return body.data?.result ?? [];
+  }
+
+  /** Samples stored per metric name over the last `window` (the fewest among a name's series). */
+  async samplesPerName(names: readonly string[], window = "10m"): Promise<Map<string, number>> {
+    const regex = names.map((n) => n.replace(/[^a-zA-Z0-9_:]/g, "")).join("|");
+    // keep_metric_names (a MetricsQL modifier): without it the names are dropped and series collide.
+    const rows = await this.query(`count_over_time({__name__=~"^(${regex})$"}[${window}]) keep_metric_names`);
+    const out = new Map<string, number>();
+    for (const r of rows) {
+      const name = r.metric.__name__ ?? "";
+      const n = Number(r.value?.[1] ?? 0);
+      out.set(name, Math.min(out.get(name) ?? Infinity, n));
+    }
+    return out;
+  }
+
   /** Every metric name VictoriaMetrics holds. */
   async metricNames(): Promise<string[]> {
     const res = await fetch(`${this.base}/api/v1/label/__name__/values`);
