@@ -80,7 +80,16 @@ build_peer() {
   local logf="$tmp/build.log"
   log "building $name $version (log: $logf)"
   local start=$SECONDS
-  if ! "$fn" "$tmp" "$version" >"$logf" 2>&1; then
+  # A subshell outside any `if`, so that set -e stops the build function at its first failing step.
+  local rc=0
+  set +e
+  (
+    set -e
+    "$fn" "$tmp" "$version"
+  ) >"$logf" 2>&1
+  rc=$?
+  set -e
+  if [ "$rc" -ne 0 ]; then
     tail -n 40 "$logf" >&2 || true
     cp "$logf" "$CACHE/$name-$version.failed.log" 2>/dev/null || true
     rm -rf "$tmp"
@@ -92,31 +101,23 @@ build_peer() {
     die "built $name $version but '$binary $*' does not run"
   fi
   "$tmp/$binary" "$@" >"$tmp/VERSION" 2>&1 || true
+  chmod 755 "$tmp"
   mv -T "$tmp" "$dir"
   rm -f "$CACHE/$name-$version.failed.log"
   log "built $name $version in $((SECONDS - start))s ($dir/$binary)"
 }
 
 # ---- OpenTelemetry Collector ------------------------------------------------------------------------
-# The 1.x modules (confmap providers) released with collector 0.x: read from otelcol's own go.mod.
-otelcol_stable_version() {
-  local v=$1 gomod
-  gomod=$(cd "$2" && go mod download -json "go.opentelemetry.io/collector/otelcol@v$v" |
-    sed -n 's/^[[:space:]]*"GoMod":[[:space:]]*"\(.*\)",*$/\1/p')
-  [ -f "$gomod" ] || return 1
-  awk '$1 == "go.opentelemetry.io/collector/confmap" { sub(/^v/, "", $2); print $2; exit }' "$gomod"
-}
+# scripts/peers/otelcol-manifest.yaml names every module version; it must be the release in versions.json.
+OTELCOL_MANIFEST="$PEERS_DIR/otelcol-manifest.yaml"
+manifest_version=$(sed -n 's/^[[:space:]]*version:[[:space:]]*"\{0,1\}\([0-9][^"[:space:]]*\)"\{0,1\}.*/\1/p' "$OTELCOL_MANIFEST" | head -n1)
 
 build_otelcol() {
-  local tmp=$1 v=$2 stable
-  stable=${OTELCOL_STABLE_VERSION:-$(otelcol_stable_version "$v" "$tmp")}
-  [ -n "$stable" ] || { echo "cannot find the 1.x release that goes with collector $v"; return 1; }
-  echo "collector $v, 1.x modules $stable"
+  local tmp=$1 v=$2
   mkdir -p "$tmp/gobin"
   GOBIN="$tmp/gobin" go install -trimpath "go.opentelemetry.io/collector/cmd/builder@v$v"
-  sed -e "s/@VERSION@/$v/g" -e "s/@STABLE_VERSION@/$stable/g" -e "s#@OUTPUT_PATH@#$tmp/src#g" \
-    "$PEERS_DIR/otelcol-manifest.yaml" >"$tmp/manifest.yaml"
-  # The builder runs go mod tidy and go build -trimpath -ldflags="-s -w" -tags grpcnotrace, CGO_ENABLED=0.
+  sed -e "s#@OUTPUT_PATH@#$tmp/src#g" "$OTELCOL_MANIFEST" >"$tmp/manifest.yaml"
+  # The builder runs go mod tidy, then go build -trimpath -ldflags="-s -w" -tags grpcnotrace with CGO_ENABLED=0.
   "$tmp/gobin/builder" --config "$tmp/manifest.yaml"
   mv "$tmp/src/otelcol" "$tmp/otelcol"
   cp "$tmp/src/go.mod" "$tmp/go.mod.built"
@@ -153,7 +154,10 @@ want=("$@")
 [ ${#want[@]} -gt 0 ] || want=(otelcol jaeger victoria-metrics)
 for p in "${want[@]}"; do
   case "$p" in
-  otelcol) with_lock otelcol build_peer otelcol "$OTELCOL_VERSION" otelcol build_otelcol --version ;;
+  otelcol)
+    [ "$manifest_version" = "$OTELCOL_VERSION" ] ||
+      die "versions.json collector is $OTELCOL_VERSION but $OTELCOL_MANIFEST is for '$manifest_version': update the manifest"
+    with_lock otelcol build_peer otelcol "$OTELCOL_VERSION" otelcol build_otelcol --version ;;
   jaeger) with_lock jaeger build_peer jaeger "$JAEGER_VERSION" jaeger build_jaeger version ;;
   victoria-metrics | vm | victoriametrics)
     with_lock victoria-metrics build_peer victoria-metrics "$VM_VERSION" victoria-metrics build_victoria_metrics -version
@@ -167,7 +171,7 @@ JAEGER_BIN="$CACHE/jaeger-$JAEGER_VERSION/jaeger"
 VM_BIN="$CACHE/victoria-metrics-$VM_VERSION/victoria-metrics"
 exports=""
 for var in OTELCOL_BIN JAEGER_BIN VM_BIN; do
-  [ -x "${!var}" ] && exports+="export $var=${!var}"$'\n'
+  if [ -x "${!var}" ]; then exports+="export $var=$(printf '%q' "${!var}")"$'\n'; fi
 done
 if [ -x "$OTELCOL_BIN" ] && [ -x "$JAEGER_BIN" ] && [ -x "$VM_BIN" ]; then
   envtmp=$(mktemp "$CACHE/.env.sh.XXXXXX")
