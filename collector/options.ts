@@ -41,7 +41,7 @@ export const DEFAULT_COLLECTOR_OPTIONS: CollectorOptions = Object.freeze({
   hostmetricsInterval: "15s",
   debug: false,
   // The stack's default collector container limit (stack/settings.ts DEFAULT_MEMORY_MB.collector).
-  memoryLimitMib: 64,
+  memoryLimitMib: 56,
 });
 
 /** Below this the collector cannot start its pipelines (and the stack refuses it too). */

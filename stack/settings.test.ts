@@ -54,7 +54,7 @@ describe("resolveSettings", () => {
 
   it("checks the memory budget", () => {
     expect(() => resolveSettings({ memoryMb: { grafana: 200 } })).toThrow(
-      /memoryMb: collector \(64\) \+ victoriametrics \(64\) \+ grafana \(200\) = 328 MiB, over memoryBudgetMb 250/,
+      /memoryMb: collector \(56\) \+ victoriametrics \(96\) \+ grafana \(200\) = 352 MiB, over memoryBudgetMb 250/,
     );
     expect(resolveSettings({ memoryMb: { grafana: 200 }, memoryBudgetMb: 400 }).memoryMb.grafana).toBe(200);
     // An existing Grafana takes the Grafana container out of the budget.

@@ -175,10 +175,10 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
 
   it("gives every container a memory limit, restart policy, bounded logs and the network alias the configs use", () => {
     const expected: Record<string, [number, string]> = {
-      "observability-collector": [64, "otel-collector"],
+      "observability-collector": [56, "otel-collector"],
       "observability-jaeger": [128, "jaeger"],
-      "observability-victoriametrics": [64, "victoriametrics"],
-      "observability-grafana": [112, "grafana"],
+      "observability-victoriametrics": [96, "victoriametrics"],
+      "observability-grafana": [96, "grafana"],
     };
     for (const [name, [memory, alias]] of Object.entries(expected)) {
       const c = byName(name).inputs;
@@ -189,11 +189,11 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
       expect(c.networksAdvanced).toEqual([{ name: "obs-observability", aliases: [alias] }]);
     }
     expect(outputs.memoryLimitsMb).toEqual({
-      collector: 64,
-      victoriametrics: 64,
-      grafana: 112,
+      collector: 56,
+      victoriametrics: 96,
+      grafana: 96,
       jaeger: 128,
-      budgetedTotal: 240,
+      budgetedTotal: 248,
     });
   });
 
@@ -219,7 +219,7 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
 
   it("uploads the rendered collector config, scrape config and Grafana files, byte for byte", () => {
     const files = renderFiles(scotty, {
-      collector: { memoryLimitMib: 64, hostmetrics: true, debug: false },
+      collector: { memoryLimitMib: 56, hostmetrics: true, debug: false },
       dashboards: { hostmetrics: true, jaegerUiUrl: "http://127.0.0.1:16686" },
     });
     const content = (path: string): string => {
@@ -347,7 +347,7 @@ describe.each([true, false])("an existing Grafana (preview=%s)", (preview) => {
       ["prometheus", "victoriametrics", "http://127.0.0.1:8428"],
     ]);
     const files = renderFiles(scotty, {
-      collector: { memoryLimitMib: 64, hostmetrics: true, debug: false },
+      collector: { memoryLimitMib: 56, hostmetrics: true, debug: false },
       dashboards: { hostmetrics: true, jaegerUiUrl: "http://127.0.0.1:16686" },
     });
     const rendered = files

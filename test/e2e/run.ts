@@ -10,6 +10,7 @@ import type { Catalogue } from "../../definitions";
 import { defineMetrics, scotty } from "../../definitions";
 import { renderFiles } from "../../render";
 import type { RenderedFile } from "../../render";
+import { DEFAULT_MEMORY_MB } from "../../stack/settings";
 import { victoriaMetricsFlags } from "../../stack/victoriametrics";
 import { assertPortsFree, Peer, sleep, stopAll } from "./peers";
 import { VictoriaMetricsClient } from "./vm";
@@ -179,6 +180,7 @@ async function main(): Promise<void> {
       telemetryHost: "127.0.0.1",
       telemetryPort: P.collectorMetrics,
       hostmetricsInterval: "5s",
+      memoryLimitMib: DEFAULT_MEMORY_MB.collector,
     },
     scrape: { collectorTarget: `127.0.0.1:${P.collectorMetrics}`, scrapeInterval: "5s" },
   });
@@ -196,7 +198,7 @@ async function main(): Promise<void> {
         // The stack's own flags, then test-only ones: fresh samples visible at once.
         ...victoriaMetricsFlags({
           retention: "30d",
-          memoryMb: 64,
+          memoryMb: DEFAULT_MEMORY_MB.victoriametrics,
           dataPath: vmData,
           scrapeConfigPath: path.join(out, "victoriametrics/scrape.yaml"),
           listen: `127.0.0.1:${P.vm}`,
@@ -383,6 +385,19 @@ async function main(): Promise<void> {
           )
           .join(", "),
     );
+    // The stack's default container limits must hold what the real peers used (anonymous memory: the
+    // mapped binaries are reclaimable page cache).
+    for (const [peer, limitMb] of [
+      [collector, DEFAULT_MEMORY_MB.collector],
+      [vm, DEFAULT_MEMORY_MB.victoriametrics],
+      [jaeger, DEFAULT_MEMORY_MB.jaeger],
+    ] as const) {
+      const usedMb = peer.peakAnonKb / 1024;
+      check(
+        usedMb > 0 && usedMb < limitMb * 0.85,
+        `${peer.spec.name} peak anonymous memory ${usedMb.toFixed(1)} MiB fits the stack's ${limitMb} MiB limit with 15% headroom`,
+      );
+    }
     console.log(`e2e: logs in ${logs}`);
   }
   console.log(`e2e: ${passed} passed, ${failed} failed`);
