@@ -121,13 +121,9 @@ for t in "${EXPECTED_TYPES[@]}"; do
 done
 ((failed == 0)) || die "the preview lacks expected resource types"
 
-# ============================================================================================
-# TODO(metric-diff check): a change to the metric definitions must show up as a diff in the
-# preview. Left for the program's author; fill in check_metric_definition_diff below and it runs.
-# ============================================================================================
-check_metric_definition_diff() {
-  return 0
-}
-check_metric_definition_diff
-
+# Not written yet, on purpose: the second check of the preview issue (a change to the definitions
+# shows up as a diff of the collector config and dashboards) needs this script to get this far, and it
+# cannot here (the language host and provider plugins are not served; see scripts/pulumi-tools/pins.sh).
+# The plan: preview with --json, set observability-stack:definitions to a catalogue with one more
+# metric, preview again, and compare the collector and Grafana containers' `uploads` inputs.
 log "preview ok: ${#EXPECTED_TYPES[@]} expected resource types listed"
