@@ -452,7 +452,10 @@ describe("metrics that only exist after their first event", () => {
     const all = buildDashboards(scotty).flatMap(dashboardQueries);
     const fallback = all.filter((q) => q.endsWith(" or vector(0)"));
     const lazy = otelcol.list.filter((m) => m.zeroWhenAbsent).map((m) => m.prometheusName);
-    expect(lazy.sort()).toEqual(["otelcol_exporter_send_failed_metric_points", "otelcol_exporter_send_failed_spans"]);
+    expect(lazy.sort()).toEqual([
+      "otelcol_exporter_send_failed_metric_points",
+      "otelcol_exporter_send_failed_spans",
+    ]);
     expect(fallback.length).toBeGreaterThanOrEqual(4);
     for (const q of fallback) {
       expect(lazy.some((name) => q.includes(`${name}{`))).toBe(true);

@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { LOG_DRIVER, LOG_OPTS, publish, RESTART_POLICY } from "./container-defaults";
+import { containerBasics, pinnedImage, publish } from "./container-defaults";
 
 export interface CollectorArgs {
   readonly image: string;
@@ -30,7 +30,7 @@ export class Collector extends pulumi.ComponentResource {
 
   constructor(name: string, args: CollectorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observability-stack:stack:Collector", name, {}, opts);
-    this.image = new docker.RemoteImage(name, { name: args.image, keepLocally: true }, { parent: this });
+    this.image = pinnedImage(name, args.image, this);
     this.container = new docker.Container(
       name,
       {
@@ -48,10 +48,7 @@ export class Collector extends pulumi.ComponentResource {
           publish(8888, args.ports.metrics, args.bindAddress),
           publish(13133, args.ports.health, args.bindAddress),
         ],
-        memory: args.memoryMb,
-        restart: RESTART_POLICY,
-        logDriver: LOG_DRIVER,
-        logOpts: { ...LOG_OPTS },
+        ...containerBasics(args.memoryMb),
       },
       { parent: this, deleteBeforeReplace: true },
     );

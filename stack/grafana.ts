@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { LOG_DRIVER, LOG_OPTS, publish, RESTART_POLICY } from "./container-defaults";
+import { containerBasics, pinnedImage, publish } from "./container-defaults";
 
 export interface GrafanaFile {
   /** Absolute path inside the container. */
@@ -32,7 +32,7 @@ export class Grafana extends pulumi.ComponentResource {
 
   constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observability-stack:stack:Grafana", name, {}, opts);
-    this.image = new docker.RemoteImage(name, { name: args.image, keepLocally: true }, { parent: this });
+    this.image = pinnedImage(name, args.image, this);
     this.volume = new docker.Volume(`${name}-data`, { name: args.volumeName }, { parent: this });
     const uploads: docker.types.input.ContainerUpload[] = [
       ...[...args.files]
@@ -70,10 +70,7 @@ export class Grafana extends pulumi.ComponentResource {
           retries: 5,
           startPeriod: "30s",
         },
-        memory: args.memoryMb,
-        restart: RESTART_POLICY,
-        logDriver: LOG_DRIVER,
-        logOpts: { ...LOG_OPTS },
+        ...containerBasics(args.memoryMb),
       },
       { parent: this, deleteBeforeReplace: true },
     );

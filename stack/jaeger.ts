@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { LOG_DRIVER, LOG_OPTS, publish, RESTART_POLICY } from "./container-defaults";
+import { containerBasics, pinnedImage, publish } from "./container-defaults";
 
 export interface JaegerArgs {
   readonly image: string;
@@ -19,7 +19,7 @@ export class Jaeger extends pulumi.ComponentResource {
 
   constructor(name: string, args: JaegerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observability-stack:stack:Jaeger", name, {}, opts);
-    this.image = new docker.RemoteImage(name, { name: args.image, keepLocally: true }, { parent: this });
+    this.image = pinnedImage(name, args.image, this);
     this.container = new docker.Container(
       name,
       {
@@ -29,10 +29,7 @@ export class Jaeger extends pulumi.ComponentResource {
         envs: ["JAEGER_LISTEN_HOST=0.0.0.0"],
         networksAdvanced: [{ name: args.networkName, aliases: ["jaeger"] }],
         ports: [publish(16686, args.uiPort, args.bindAddress)],
-        memory: args.memoryMb,
-        restart: RESTART_POLICY,
-        logDriver: LOG_DRIVER,
-        logOpts: { ...LOG_OPTS },
+        ...containerBasics(args.memoryMb),
       },
       { parent: this, deleteBeforeReplace: true },
     );

@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { LOG_DRIVER, LOG_OPTS, publish, RESTART_POLICY } from "./container-defaults";
+import { containerBasics, pinnedImage, publish } from "./container-defaults";
 
 export interface VictoriaMetricsArgs {
   readonly image: string;
@@ -45,7 +45,7 @@ export class VictoriaMetrics extends pulumi.ComponentResource {
 
   constructor(name: string, args: VictoriaMetricsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observability-stack:stack:VictoriaMetrics", name, {}, opts);
-    this.image = new docker.RemoteImage(name, { name: args.image, keepLocally: true }, { parent: this });
+    this.image = pinnedImage(name, args.image, this);
     // A named volume outlives container replacement, so data survives config changes.
     this.volume = new docker.Volume(`${name}-data`, { name: args.volumeName }, { parent: this });
     this.container = new docker.Container(
@@ -72,10 +72,7 @@ export class VictoriaMetrics extends pulumi.ComponentResource {
           retries: 3,
           startPeriod: "10s",
         },
-        memory: args.memoryMb,
-        restart: RESTART_POLICY,
-        logDriver: LOG_DRIVER,
-        logOpts: { ...LOG_OPTS },
+        ...containerBasics(args.memoryMb),
       },
       { parent: this, deleteBeforeReplace: true },
     );
