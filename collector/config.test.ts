@@ -276,6 +276,7 @@ describe("collectorConfig option validation", () => {
     ["memoryLimitMib", 16, /"memoryLimitMib" is 16: .*from 32 to 65536.*Fix: raise/],
     ["memoryLimitMib", 100.5, /"memoryLimitMib" is 100.5/],
     ["hostmetricsInterval", "15", /"hostmetricsInterval" is "15"/],
+    ["retryMaxElapsed", "5 minutes", /"retryMaxElapsed" is "5 minutes"/],
     ["debug", "yes", /"debug" must be true or false/],
   ])("rejects %s = %j with a message naming it", (key, value, message) => {
     expect(bad({ [key]: value })).toMatch(message);
@@ -327,5 +328,28 @@ describe("collectorConfig and the catalogue", () => {
 
   it("refuses something that is not a catalogue", () => {
     expect(() => collectorConfig({} as Catalogue)).toThrow(/must be a catalogue made by defineMetrics/);
+  });
+});
+
+describe("retry", () => {
+  it("retries for 5 minutes by default and for retryMaxElapsed when set, on both exporters", () => {
+    const retries = (c: ReturnType<typeof collectorConfig>) =>
+      Object.values(c.exporters).map(
+        (e) => (e as { retry_on_failure?: { max_elapsed_time: string } }).retry_on_failure?.max_elapsed_time,
+      );
+    expect(retries(collectorConfig(scotty))).toEqual(["300s", "300s"]);
+    expect(retries(collectorConfig(scotty, { retryMaxElapsed: "10s" }))).toEqual(["10s", "10s"]);
+    // The collector refuses max_elapsed_time below initial_interval or max_interval: they are capped.
+    const short = Object.values(collectorConfig(scotty, { retryMaxElapsed: "2s" }).exporters).map(
+      (e) => (e as { retry_on_failure?: object }).retry_on_failure,
+    );
+    for (const r of short) {
+      expect(r).toEqual({
+        enabled: true,
+        initial_interval: "2s",
+        max_interval: "2s",
+        max_elapsed_time: "2s",
+      });
+    }
   });
 });

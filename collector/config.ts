@@ -11,7 +11,7 @@ import type {
   ReceiverConfig,
   RetryOnFailureConfig,
 } from "./model";
-import { memoryLimiterSettings, resolveCollectorOptions, type CollectorOptions } from "./options";
+import { memoryLimiterSettings, resolveCollectorOptions, durationMs, type CollectorOptions } from "./options";
 
 /** Component ids used in the generated config (`type[/name]`). */
 export const COMPONENT_IDS = Object.freeze({
@@ -31,13 +31,17 @@ export const TRANSLATION_STRATEGY = "UnderscoreEscapingWithSuffixes";
 const BATCH = { timeout: "10s", send_batch_size: 1024 } as const;
 
 // The collector's defaults (configretry.NewDefaultBackOffConfig), written out so the config says
-// what it does: retry for up to 5 minutes, then drop.
-const RETRY: RetryOnFailureConfig = {
-  enabled: true,
-  initial_interval: "5s",
-  max_interval: "30s",
-  max_elapsed_time: "300s",
-};
+// what it does: retry for up to `retryMaxElapsed` (default 5 minutes), then drop. The collector
+// refuses a max_elapsed_time below either interval, so a short one caps them.
+function retry(maxElapsed: string): RetryOnFailureConfig {
+  const cap = (d: string) => (durationMs(maxElapsed) < durationMs(d) ? maxElapsed : d);
+  return {
+    enabled: true,
+    initial_interval: cap("5s"),
+    max_interval: cap("30s"),
+    max_elapsed_time: maxElapsed,
+  };
+}
 
 /**
  * The collector config for `catalogue`. Pure: same catalogue and options, same object.
@@ -75,7 +79,7 @@ export function collectorConfig(
       ...(remoteWriteInsecure ? { tls: { insecure: true } } : {}),
     },
     translation_strategy: TRANSLATION_STRATEGY,
-    retry_on_failure: RETRY,
+    retry_on_failure: retry(o.retryMaxElapsed),
     // The exporter's defaults (enabled, 10000 batches, 5 consumers); another num_consumers logs a
     // warning at 0.161.0 unless a feature gate is on.
     remote_write_queue: { enabled: true, queue_size: 10000, num_consumers: 5 },
@@ -84,7 +88,7 @@ export function collectorConfig(
     [ids.jaegerExporter]: {
       endpoint: o.jaegerEndpoint,
       tls: { insecure: o.jaegerInsecure },
-      retry_on_failure: RETRY,
+      retry_on_failure: retry(o.retryMaxElapsed),
       sending_queue: { enabled: true, num_consumers: 10, queue_size: 1000 },
     },
     [ids.remoteWriteExporter]: remoteWrite,

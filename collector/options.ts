@@ -24,6 +24,11 @@ export interface CollectorOptions {
   readonly hostmetricsInterval: string;
   /** Add the `debug` exporter to both pipelines. */
   readonly debug: boolean;
+  /**
+   * How long the exporters retry a failed batch before dropping it (and counting it in
+   * otelcol_exporter_send_failed_*); Go duration. The collector's default is 5 minutes.
+   */
+  readonly retryMaxElapsed: string;
   /** The collector container's memory limit in MiB; the memory_limiter settings derive from it. */
   readonly memoryLimitMib: number;
 }
@@ -39,6 +44,7 @@ export const DEFAULT_COLLECTOR_OPTIONS: CollectorOptions = Object.freeze({
   telemetryPort: 8888,
   hostmetrics: true,
   hostmetricsInterval: "15s",
+  retryMaxElapsed: "300s",
   debug: false,
   // The stack's default collector container limit (stack/settings.ts DEFAULT_MEMORY_MB.collector).
   memoryLimitMib: 56,
@@ -81,6 +87,14 @@ export function memoryLimiterSettings(memoryLimitMib: number): {
 
 const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?):([0-9]+)$/;
 const DURATION = /^[1-9][0-9]*(ms|s|m|h)$/;
+const DURATION_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Milliseconds of a duration that matches DURATION. */
+export function durationMs(d: string): number {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(d) as RegExpExecArray;
+  return Number(m[1]) * (DURATION_MS[m[2] as string] as number);
+}
+
 const WILDCARD_HOSTS = new Set(["0.0.0.0", "[::]", "[::0]"]);
 
 function isPort(n: number): boolean {
@@ -193,6 +207,12 @@ export function resolveCollectorOptions(options: Partial<CollectorOptions> = {})
   for (const key of ["jaegerInsecure", "hostmetrics", "debug"] as const) {
     if (typeof o[key] !== "boolean")
       problems.push(`"${key}" must be true or false, not ${JSON.stringify(o[key])}.`);
+  }
+  if (typeof o.retryMaxElapsed !== "string" || !DURATION.test(o.retryMaxElapsed)) {
+    problems.push(
+      `"retryMaxElapsed" is ${JSON.stringify(o.retryMaxElapsed)}: expected a positive duration ` +
+        `such as "300s" or "5m".`,
+    );
   }
   if (typeof o.hostmetricsInterval !== "string" || !DURATION.test(o.hostmetricsInterval)) {
     problems.push(

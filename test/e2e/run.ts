@@ -181,6 +181,8 @@ async function main(): Promise<void> {
       telemetryPort: P.collectorMetrics,
       hostmetricsInterval: "5s",
       memoryLimitMib: DEFAULT_MEMORY_MB.collector,
+      // Give up on a failed batch quickly, so the failure phase below yields send-failed counters.
+      retryMaxElapsed: "2s",
     },
     scrape: { collectorTarget: `127.0.0.1:${P.collectorMetrics}`, scrapeInterval: "5s" },
   });
@@ -247,6 +249,27 @@ async function main(): Promise<void> {
     await collector.start();
     check(true, "VictoriaMetrics, Jaeger and the collector started and report healthy");
 
+    // Pipeline failures, on purpose: with Jaeger and VictoriaMetrics down, the exporters give up and
+    // the collector creates its send-failed counters (it has none before the first failure), so the
+    // failure panels are checked against real series, not their zero fallback.
+    await jaeger.stop();
+    await vm.stop();
+    const failing = runApp("scotty-failures", 6_000);
+    const sawFailures = await waitFor("send-failed counters", 60_000, async () => {
+      const text = await (await fetch(`http://127.0.0.1:${P.collectorMetrics}/metrics`)).text();
+      return (
+        /^otelcol_exporter_send_failed_spans\{/m.test(text) &&
+        /^otelcol_exporter_send_failed_metric_points\{/m.test(text)
+      );
+    });
+    await failing.code;
+    check(
+      sawFailures,
+      "with Jaeger and VictoriaMetrics down, the collector counted failed sends of spans and points",
+    );
+    await vm.start();
+    await jaeger.start();
+
     // 3. The example app records every metric of the catalogue and emits traces.
     const app = runApp("scotty", 12_000);
     const code = await app.code;
@@ -258,6 +281,8 @@ async function main(): Promise<void> {
       ...scotty.list.flatMap((m) => m.seriesNames),
       "otelcol_receiver_accepted_metric_points",
       "otelcol_exporter_sent_metric_points",
+      "otelcol_exporter_send_failed_metric_points",
+      "otelcol_exporter_send_failed_spans",
       "system_cpu_time_seconds_total",
     ];
     let samples = new Map<string, number>();
@@ -305,6 +330,7 @@ async function main(): Promise<void> {
       empty.length === 0 && total > 0,
       `every dashboard query returned data (${dashboardFiles.length} dashboards)`,
     );
+    check(byFallback.length === 0, `no query needed its zero fallback (${byFallback.length} did)`);
 
     // 5. Traces reach Jaeger and can be found through its query API.
     const jaegerApi = `http://127.0.0.1:${P.jaegerQuery}`;
