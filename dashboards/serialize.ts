@@ -1,5 +1,4 @@
 // Byte-stable JSON for generated dashboards: sorted keys, 2 spaces, trailing newline.
-import type { GeneratedDashboard } from "./build";
 
 /** A deep copy with every object's keys sorted (arrays keep their order: it carries meaning). */
 export function canonicalJson(value: unknown): unknown {
@@ -16,6 +15,6 @@ export function canonicalJson(value: unknown): unknown {
 }
 
 /** The provisioning file content of a dashboard: its bare model as stable JSON. */
-export function serializeDashboard(d: Pick<GeneratedDashboard, "model">): string {
+export function serializeDashboard(d: { readonly model: Readonly<Record<string, unknown>> }): string {
   return `${JSON.stringify(canonicalJson(d.model), null, 2)}\n`;
 }
