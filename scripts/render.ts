@@ -3,10 +3,9 @@
 // METRICS.md) for a catalogue. All or nothing: files go to a temp folder next to the target, which
 // then replaces the target in one rename.
 import * as fs from "node:fs";
-import { createRequire } from "node:module";
 import * as path from "node:path";
-import { isCatalogue, scotty, type Catalogue } from "../definitions";
 import { renderFiles, renderStats } from "../render";
+import { loadCatalogue } from "../render/load";
 
 const USAGE = `usage: npm run render -- [--definitions <module>] [--out <dir>]
   --definitions <module>  a .ts or .js module (path from the current folder) whose default export, or
@@ -43,48 +42,6 @@ function parseArgs(argv: readonly string[]): Args | "help" {
     else args.out = value;
   }
   return args;
-}
-
-function loadCatalogue(spec: string | undefined): { catalogue: Catalogue; source: string } {
-  if (spec === undefined || spec === "scotty") return { catalogue: scotty, source: "built-in scotty" };
-  const abs = path.resolve(BASE_DIR, spec);
-  const req = createRequire(path.join(BASE_DIR, "noop.js"));
-  let resolved: string;
-  try {
-    resolved = req.resolve(abs);
-  } catch {
-    throw new RenderError(
-      `cannot find the definitions module "${spec}" (looked for ${abs}, with .ts and .js). ` +
-        `Fix: pass the path of a .ts or .js file, relative to ${BASE_DIR}.`,
-    );
-  }
-  let mod: Record<string, unknown>;
-  try {
-    mod = req(resolved) as Record<string, unknown>;
-  } catch (e) {
-    const err = e as Error;
-    if (err.name === "DefinitionError") {
-      throw new RenderError(`the catalogue in "${spec}" is invalid. ${err.message}`);
-    }
-    throw new RenderError(
-      `loading the definitions module "${spec}" failed: ${err.name}: ${err.message.split("\n")[0]}. ` +
-        `Fix: make the module load on its own (node -r ts-node/register ${spec}).`,
-    );
-  }
-  const candidates: [string, unknown][] = [
-    ["default export", mod.default],
-    ['export "catalogue"', mod.catalogue],
-  ];
-  const found = candidates.find(([, v]) => isCatalogue(v));
-  if (found === undefined) {
-    const exports = Object.keys(mod).filter((k) => k !== "__esModule");
-    throw new RenderError(
-      `the module "${spec}" has no catalogue as its default export or as an export named "catalogue" ` +
-        `(its exports: ${exports.length > 0 ? exports.join(", ") : "none"}). ` +
-        `Fix: \`export default defineMetrics({ … })\` or \`export const catalogue = defineMetrics({ … })\`.`,
-    );
-  }
-  return { catalogue: found[1] as Catalogue, source: `${spec} (${found[0]})` };
 }
 
 const RENDER_MARKERS = ["metrics.json", "METRICS.md"];
@@ -154,7 +111,7 @@ function main(argv: readonly string[]): number {
     return 0;
   }
   try {
-    const { catalogue } = loadCatalogue(args.definitions);
+    const { catalogue } = loadCatalogue(args.definitions, BASE_DIR);
     const files = renderFiles(catalogue);
     const outDir = path.resolve(BASE_DIR, args.out);
     writeAtomically(outDir, files);
@@ -167,7 +124,7 @@ function main(argv: readonly string[]): number {
     );
     return 0;
   } catch (e) {
-    const message = e instanceof RenderError ? e.message : `${(e as Error).message}`;
+    const message = (e as Error).message;
     process.stderr.write(`render: ${message}\nNothing was written.\n`);
     return 1;
   }

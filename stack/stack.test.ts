@@ -399,7 +399,9 @@ describe("config", () => {
   it("fails clearly when the definitions module is missing", async () => {
     setup(true, { definitions: "./no/such/module" });
     const { createStack } = program();
-    expect(() => createStack()).toThrow(/observability-stack:definitions: no module at .*no\/such\/module/);
+    expect(() => createStack()).toThrow(
+      /observability-stack:definitions: cannot find the definitions module ".\/no\/such\/module"/,
+    );
   });
 
   it("requires a token for an existing Grafana", async () => {
