@@ -1,4 +1,7 @@
 // Unit tests of the Pulumi program with the official mocks, in preview and in update mode.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { renderFiles } from "../render";
 import { scotty } from "../definitions";
@@ -402,6 +405,28 @@ describe("config", () => {
     expect(() => createStack()).toThrow(
       /observability-stack:definitions: cannot find the definitions module ".\/no\/such\/module"/,
     );
+  });
+
+  it("builds from a user's own definitions module", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "obs-defs-"));
+    const file = path.join(dir, "checkout.js");
+    // A plain .js module on the built package (npm test builds dist/ first), as a user would write it.
+    fs.writeFileSync(
+      file,
+      `const { defineMetrics } = require(${JSON.stringify(path.join(__dirname, "../dist/definitions"))});
+module.exports.default = defineMetrics({
+  name: "checkout",
+  groups: { orders: { title: "Orders" } },
+  metrics: { orders: { name: "checkout.orders", kind: "counter", unit: "{order}", description: "Orders.", group: "orders" } },
+});`,
+    );
+    setup(true, { definitions: file });
+    const { outputs } = await build();
+    expect(outputs.catalogue).toBe("checkout");
+    const uploads = unwrap(byName("observability-grafana").inputs.uploads) as Upload[];
+    const dashboards = uploads.map((u) => u.file).filter((f) => f.startsWith("/etc/grafana/dashboards/"));
+    expect(dashboards).toContain("/etc/grafana/dashboards/checkout-orders.json");
+    expect(dashboards.some((f) => f.includes("scotty"))).toBe(false);
   });
 
   it("requires a token for an existing Grafana", async () => {
