@@ -427,6 +427,7 @@ module.exports.default = defineMetrics({
     const dashboards = uploads.map((u) => u.file).filter((f) => f.startsWith("/etc/grafana/dashboards/"));
     expect(dashboards).toContain("/etc/grafana/dashboards/checkout-orders.json");
     expect(dashboards.some((f) => f.includes("scotty"))).toBe(false);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("requires a token for an existing Grafana", async () => {
