@@ -82,6 +82,21 @@ abstract class FastStorage {
     this.maxSeriesCount = Math.min(this.index.size, Math.max(this.limit - 1, 0)) + 1;
   }
 
+  /**
+   * The series an attribute set records into, claimed at its first use; -1 (reported, not thrown) for
+   * a set the definition does not allow. One place for every instrument's hot path.
+   */
+  protected seriesOf(attributes: Attributes | undefined): number {
+    const cell = attributes == null ? 0 : this.index.resolve(attributes);
+    if (cell >= 0) {
+      const s = this.slot[cell]!;
+      return s < 0 ? this.claim(cell) : s;
+    }
+    if (cell === BEYOND_MAX_VALUES) return this.beyondMaxValues();
+    this.rejectAttributes(attributes as Attributes);
+    return -1;
+  }
+
   /** The first recording of an attribute set: give it a series of its own, or the overflow series. */
   protected claim(cell: number): number {
     let series: number;
@@ -160,17 +175,8 @@ export class FastSum extends FastStorage {
         this.rejectValue(value, this.monotonic ? "a finite number ≥ 0" : "a finite number");
         return;
       }
-      const cell = attributes == null ? 0 : this.index.resolve(attributes);
-      let s: number;
-      if (cell >= 0) {
-        s = this.slot[cell]!;
-        if (s < 0) s = this.claim(cell);
-      } else if (cell === BEYOND_MAX_VALUES) {
-        s = this.beyondMaxValues();
-      } else {
-        this.rejectAttributes(attributes!);
-        return;
-      }
+      const s = this.seriesOf(attributes);
+      if (s < 0) return;
       this.sums[s]! += value;
     } catch (e) {
       this.reporter.error(`${this.metric.name}.add`, e);
@@ -206,17 +212,8 @@ export class FastGauge extends FastStorage {
         this.rejectValue(value, "a finite number");
         return;
       }
-      const cell = attributes == null ? 0 : this.index.resolve(attributes);
-      let s: number;
-      if (cell >= 0) {
-        s = this.slot[cell]!;
-        if (s < 0) s = this.claim(cell);
-      } else if (cell === BEYOND_MAX_VALUES) {
-        s = this.beyondMaxValues();
-      } else {
-        this.rejectAttributes(attributes!);
-        return;
-      }
+      const s = this.seriesOf(attributes);
+      if (s < 0) return;
       this.values[s] = value;
     } catch (e) {
       this.reporter.error(`${this.metric.name}.record`, e);
@@ -276,17 +273,8 @@ export class FastHistogram extends FastStorage {
         this.rejectValue(value, "a finite number ≥ 0");
         return;
       }
-      const cell = attributes == null ? 0 : this.index.resolve(attributes);
-      let s: number;
-      if (cell >= 0) {
-        s = this.slot[cell]!;
-        if (s < 0) s = this.claim(cell);
-      } else if (cell === BEYOND_MAX_VALUES) {
-        s = this.beyondMaxValues();
-      } else {
-        this.rejectAttributes(attributes!);
-        return;
-      }
+      const s = this.seriesOf(attributes);
+      if (s < 0) return;
       const rows = this.rows;
       const o = s * this.width;
       rows[o]! += 1;
