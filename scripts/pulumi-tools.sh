@@ -41,12 +41,12 @@ DOCKER_VERSION=$(json_version pulumiDocker)
 RANDOM_VERSION=$(json_version pulumiRandom)
 
 # The npm packages must match the binaries (the engine asks for docker/random at the version the
-# npm package declares). Warn only: package.json is the other half of the pin.
+# npm package declares): a drift is an error, not a warning.
 check_npm_pin() { # npm-name version
   local want
   want=$(node -e 'const p=require(process.argv[1]); const d={...p.dependencies,...p.devDependencies}; console.log(d[process.argv[2]]||"")' \
     "$REPO/package.json" "$1")
-  [[ -z $want || $want == "$2" ]] || log "warning: package.json pins $1 $want, versions.json says $2"
+  [[ $want == "$2" ]] || die "package.json pins $1 '${want:-nothing}', versions.json says $2: make them equal (the engine asks for the plugin version the npm package names)"
 }
 check_npm_pin @pulumi/pulumi "$PULUMI_VERSION"
 check_npm_pin @pulumi/docker "$DOCKER_VERSION"
@@ -81,49 +81,56 @@ build_pulumi() { # out work
     -o "$out/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
 }
 
-build_pulumi-language-nodejs() { # out work
-  local out=$1 work=$2 pin=${NODEJS_HOST_PIN[$PULUMI_VERSION]:-}
-  [[ -n $pin ]] || die "no pin for pulumi-language-nodejs at $PULUMI_VERSION in scripts/pulumi-tools/pins.sh"
-  # Its go.mod replaces pkg/sdk with ../ folders; a wrapper module requiring it and pkg/sdk at the
-  # release keeps `go` from refusing (replaces only count in the main module).
-  # (Recipes run in an `if`, where `set -e` is off: every step is chained with &&.)
-  local dl
-  cd "$work" && go_env &&
-    go mod init observability-stack/pulumi-tools/pulumi-language-nodejs &&
-    go mod edit -go=1.25.11 \
-      -require="$NODEJS_HOST_MODULE@$pin" \
-      -require="github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" \
-      -require="github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" \
-      -tool="$NODEJS_HOST_MODULE" || return 1
-  if ! dl=$(go mod download -json "$NODEJS_HOST_MODULE@$pin" 2>&1); then
-    printf '%s\n' "$dl" | grep -E '"(Error|Version)"' >&2 || printf '%s\n' "$dl" >&2
-    return 1
-  fi
-  go mod tidy &&
-    go build -trimpath -tags osusergo,grpcnotrace \
-      -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
-      -o "$out/pulumi-language-nodejs" "$NODEJS_HOST_MODULE"
+# The three plugins are built from the upstream sources in ../shared/pulumi-sources (see its README:
+# provenance, versions, the recipe that worked here); the Go module proxy refuses their own modules
+# but serves every dependency. The sources are read-only: each recipe copies them into its work folder.
+sources_dir() {
+  local d
+  for d in "${PULUMI_SOURCES:-}" "$REPO/../shared/pulumi-sources" /work/shared/pulumi-sources; do
+    [[ -n $d && -d $d/language-nodejs ]] && { (cd "$d" && pwd); return 0; }
+  done
+  die "no Pulumi plugin sources: set PULUMI_SOURCES to the shared/pulumi-sources folder"
 }
 
-# The two providers need a wrapper module made from their release commit's provider/ folder
-# (go.mod replaces, the ./shim module, a main.go embedding schema.json with the version set,
-# -tags no_compose for docker). Neither source is served by the Go module proxy here, so these
-# recipes only check that and stop; see scripts/pulumi-tools/pins.sh.
-build_provider_blocked() { # tool module pin
-  local tool=$1 module=$2 pin=$3
-  if [[ -z $pin ]]; then
-    log "$tool $(tool_version "$tool"): no Go module pin (release commit unknown) for $module"
-  else
-    log "$tool $(tool_version "$tool"): checking $module@$pin"
-    (go_env && go mod download -json "$module@$pin" 2>&1 | grep -E '"(Error|Version)"' >&2) || true
-  fi
-  die "$tool cannot be built here: its source module is not served by the Go module proxy (see scripts/pulumi-tools/pins.sh)"
+# Writes <cmd>/schema-embed.json = schema.json with "version" set, as upstream's generate.go does
+# (the engine checks the version a provider reports against the one the SDK asks for).
+embed_schema() { # cmd-folder version
+  node -e 'const fs=require("fs");const [d,v]=process.argv.slice(1);const s=JSON.parse(fs.readFileSync(d+"/schema.json","utf8"));s.version=v;fs.writeFileSync(d+"/schema-embed.json",JSON.stringify(s))' "$1" "$2"
 }
-build_pulumi-resource-docker() {
-  build_provider_blocked pulumi-resource-docker "$DOCKER_PROVIDER_MODULE" "${DOCKER_PROVIDER_PIN[$DOCKER_VERSION]:-}"
+
+build_pulumi-language-nodejs() { # out work
+  local out=$1 work=$2 src
+  src=$(sources_dir) || return 1
+  # Upstream's go.mod replaces pkg/sdk with folders of the monorepo; take the served release instead.
+  cp -r "$src/language-nodejs" "$work/host" && chmod -R u+w "$work/host" && cd "$work/host" && go_env &&
+    go mod edit -dropreplace github.com/pulumi/pulumi/pkg/v3 -dropreplace github.com/pulumi/pulumi/sdk/v3 \
+      -require "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION" -require "github.com/pulumi/pulumi/sdk/v3@v$PULUMI_VERSION" &&
+    GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath -tags osusergo,grpcnotrace \
+      -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
+      -o "$out/pulumi-language-nodejs" .
 }
-build_pulumi-resource-random() {
-  build_provider_blocked pulumi-resource-random "$RANDOM_PROVIDER_MODULE" "${RANDOM_PROVIDER_PIN[$RANDOM_VERSION]:-}"
+
+build_pulumi-resource-docker() { # out work
+  local out=$1 work=$2 src
+  src=$(sources_dir) || return 1
+  # provider/ and upstream/ side by side: provider/go.mod replaces the Terraform provider with ../upstream.
+  cp -r "$src/docker" "$work/docker" && chmod -R u+w "$work/docker" &&
+    embed_schema "$work/docker/provider/cmd/pulumi-resource-docker" "$DOCKER_VERSION" &&
+    cd "$work/docker/provider" && go_env &&
+    GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath -tags no_compose \
+      -ldflags "-s -w -X github.com/pulumi/pulumi-docker/provider/v5/pkg/version.Version=$DOCKER_VERSION" \
+      -o "$out/pulumi-resource-docker" ./cmd/pulumi-resource-docker
+}
+
+build_pulumi-resource-random() { # out work
+  local out=$1 work=$2 src
+  src=$(sources_dir) || return 1
+  cp -r "$src/random" "$work/random" && chmod -R u+w "$work/random" &&
+    embed_schema "$work/random/provider/cmd/pulumi-resource-random" "$RANDOM_VERSION" &&
+    cd "$work/random/provider" && go_env &&
+    GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath \
+      -ldflags "-s -w -X github.com/pulumi/pulumi-random/provider/v4/pkg/version.Version=$RANDOM_VERSION" \
+      -o "$out/pulumi-resource-random" ./cmd/pulumi-resource-random
 }
 
 # --- build driver ---------------------------------------------------------------------------
