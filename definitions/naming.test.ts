@@ -68,3 +68,23 @@ describe("labelName", () => {
     expect(labelName("__abc")).toBe("__abc");
   });
 });
+
+describe("unit tables are looked up by own keys only", () => {
+  // A plain-object lookup found Object.prototype members ("constructor" gave a function, then
+  // `unit.replace is not a function`); the translator uses such a unit as written.
+  it.each([
+    ["constructor", "svc_objects_constructor"],
+    ["toString", "svc_objects_toString"],
+    ["hasOwnProperty", "svc_objects_hasOwnProperty"],
+    ["__proto__", "svc_objects_proto"],
+  ])("unit %j is an unknown unit, used as written", (unit, expected) => {
+    expect(prometheusName("svc.objects", unit, "gauge")).toBe(expected);
+  });
+
+  it("does the same for the unit after /", () => {
+    expect(prometheusName("svc.transfer", "By/constructor", "gauge")).toBe(
+      "svc_transfer_bytes_per_constructor",
+    );
+    expect(prometheusName("svc.transfer", "By/valueOf", "gauge")).toBe("svc_transfer_bytes_per_valueOf");
+  });
+});

@@ -48,6 +48,11 @@ export const PER_UNIT_WORDS: Readonly<Record<string, string>> = Object.freeze({
   y: "year",
 });
 
+/** A table lookup that ignores Object.prototype (a unit "constructor" or "toString" is a unit as written). */
+function ownWord(table: Readonly<Record<string, string>>, symbol: string): string | undefined {
+  return Object.hasOwn(table, symbol) ? table[symbol] : undefined;
+}
+
 const INVALID_METRIC_CHARS = /[^a-zA-Z0-9:_]/g;
 const MULTIPLE_UNDERSCORES = /_+/g;
 
@@ -69,10 +74,10 @@ export function unitSuffixes(unit: string): { main: string; per: string } {
   const mainOtel = (slash >= 0 ? unit.slice(0, slash) : unit).trim();
   const perOtel = slash >= 0 ? unit.slice(slash + 1).trim() : "";
   let main = "";
-  if (mainOtel !== "" && !/[{}]/.test(mainOtel)) main = UNIT_WORDS[mainOtel] ?? mainOtel;
+  if (mainOtel !== "" && !/[{}]/.test(mainOtel)) main = ownWord(UNIT_WORDS, mainOtel) ?? mainOtel;
   let per = "";
   if (perOtel !== "" && !/[{}]/.test(perOtel)) {
-    const word = PER_UNIT_WORDS[perOtel] ?? perOtel;
+    const word = ownWord(PER_UNIT_WORDS, perOtel) ?? perOtel;
     if (word !== "") per = `per_${word}`;
   }
   return { main: cleanUpUnit(main).replace(/_$/, ""), per: cleanUpUnit(per).replace(/_$/, "") };
