@@ -1,6 +1,6 @@
 import { defineMetrics } from "./define";
 import type { MetricSpec } from "./types";
-import { DefinitionError } from "./validate";
+import { attributeSetCount, DefinitionError } from "./validate";
 
 const groups = { main: { title: "Main" } };
 const ok: MetricSpec = {
@@ -155,14 +155,17 @@ describe("defineMetrics validation", () => {
     );
   });
 
-  it("rejects a metric whose possible series exceed its cardinality limit", () => {
+  it("rejects a metric whose possible attribute sets exceed its cardinality limit", () => {
+    // 11 × 7: each attribute takes one of its values or is absent.
     expectProblem(
       {
         a: { ...ok, cardinalityLimit: 50, attributes: { route: { maxValues: 10 }, code: { maxValues: 6 } } },
       },
       '"svc.requests"',
-      "allow 60 series",
+      "can record 77 attribute sets",
+      "route 10+1 × code 6+1",
       "limit of 50",
+      "set `cardinalityLimit` to at least 77",
     );
   });
 
@@ -175,9 +178,10 @@ describe("defineMetrics validation", () => {
       { seriesBudget: 50 },
     );
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toContain("70 series");
+    // 41 + 31 attribute sets: the run time also records the set without the attribute.
+    expect(problems[0]).toContain("72 attribute sets (series)");
     expect(problems[0]).toContain("budget of 50");
-    expect(problems[0]).toContain("svc.requests 40");
+    expect(problems[0]).toContain("svc.requests 41");
   });
 
   it("rejects unknown groups and reports every problem at once", () => {
@@ -194,6 +198,269 @@ describe("defineMetrics validation", () => {
   it("puts the catalogue name and every problem in the error message", () => {
     expect(() => defineMetrics({ name: "svc", groups, metrics: { a: { ...ok, description: "" } } })).toThrow(
       /Invalid metric catalogue "svc" \(1 problem\):\n {2}- metric "svc.requests" \(key a\): missing description/,
+    );
+  });
+});
+
+/** The problems of any input, however malformed; fails unless it is a DefinitionError. */
+function problemsOfAny(spec: unknown): string[] {
+  try {
+    defineMetrics(spec as never);
+  } catch (e) {
+    if (!(e instanceof DefinitionError)) throw new Error(`expected a DefinitionError, got ${String(e)}`);
+    return [...e.problems];
+  }
+  throw new Error("expected a DefinitionError");
+}
+
+function expectAnyProblem(spec: unknown, ...fragments: string[]): void {
+  const problems = problemsOfAny(spec);
+  const hit = problems.find((p) => fragments.every((f) => p.includes(f)));
+  if (hit === undefined)
+    throw new Error(`no problem with ${JSON.stringify(fragments)} in:\n${problems.join("\n")}`);
+}
+
+describe("cardinality is counted as the run time counts attribute sets (issue 12, item 8)", () => {
+  const two = { values: ["a", "b"] };
+  const metric = (limit: number): MetricSpec => ({
+    ...ok,
+    cardinalityLimit: limit,
+    attributes: { "x.kind": two, "y.kind": two },
+  });
+
+  it("counts an absent attribute as one more set: 3 × 3 = 9, not 2 × 2", () => {
+    expectProblem({ a: metric(4) }, '"svc.requests"', "can record 9 attribute sets", "limit of 4");
+    expectProblem({ a: metric(8) }, '"svc.requests"', "can record 9 attribute sets", "at least 9");
+  });
+
+  it("accepts a metric whose sets equal its limit", () => {
+    const c = defineMetrics({ name: "svc", groups, metrics: { a: metric(9) } });
+    expect(c.list[0]?.cardinalityLimit).toBe(9);
+  });
+
+  it("a metric without attributes records one set", () => {
+    const c = defineMetrics({ name: "svc", groups, metrics: { a: { ...ok, cardinalityLimit: 1 } } });
+    expect(c.list[0]?.cardinalityLimit).toBe(1);
+  });
+
+  it("the default limit applies the same count", () => {
+    expectAnyProblem(
+      {
+        name: "svc",
+        groups,
+        defaultCardinalityLimit: 8,
+        metrics: { a: { ...ok, attributes: { "x.kind": two, "y.kind": two } } },
+      },
+      '"svc.requests"',
+      "can record 9 attribute sets",
+      "limit of 8",
+    );
+  });
+
+  it("attributeSetCount multiplies values + 1", () => {
+    expect(attributeSetCount([])).toBe(1);
+    expect(attributeSetCount([{ cardinality: 2 }, { cardinality: 12 }])).toBe(39);
+  });
+});
+
+describe("hostile input gives a DefinitionError naming the definition (issue 12, item 12)", () => {
+  const catalogue = (metrics: unknown, extra: Record<string, unknown> = {}) => ({
+    name: "svc",
+    groups,
+    metrics,
+    ...extra,
+  });
+
+  it.each(["constructor", "toString", "__proto__", "valueOf"])(
+    "a unit named like an Object.prototype member (%j) is a unit as written",
+    (unit) => {
+      const c = defineMetrics({ name: "svc", groups, metrics: { a: { ...ok, kind: "gauge", unit } } });
+      expect(c.list[0]?.prometheusName).toBe(`svc_requests_${unit.replace(/^_+|_+$/g, "")}`);
+    },
+  );
+
+  it.each([
+    ["null", null],
+    ["42", 42],
+    ['"svc.requests"', "svc.requests"],
+    ["an array", [ok]],
+    ["undefined", undefined],
+  ])("a metric that is %s", (label, value) => {
+    expectAnyProblem(catalogue({ good: ok, bad: value }), "metric key bad", `is ${label}`, "Fix:");
+  });
+
+  it.each([
+    ["null", null],
+    ["3", 3],
+    ['"timeout"', "timeout"],
+    ["an array", ["timeout"]],
+  ])("an attribute spec that is %s", (label, value) => {
+    expectAnyProblem(
+      catalogue({ a: { ...ok, attributes: { "error.type": value } } }),
+      '"svc.requests"',
+      'attribute "error.type"',
+      `is ${label}`,
+      "Fix:",
+    );
+  });
+
+  it.each([
+    ["null", null],
+    ["an array", [{ values: ["x"] }]],
+    ['"error.type"', "error.type"],
+  ])("attributes that are %s", (label, value) => {
+    expectAnyProblem(
+      catalogue({ a: { ...ok, attributes: value } }),
+      '"svc.requests"',
+      "`attributes`",
+      `got ${label}`,
+    );
+  });
+
+  it("values that are not a list, and non-string values", () => {
+    expectAnyProblem(
+      catalogue({ a: { ...ok, attributes: { route: { values: "abc" } } } }),
+      'attribute "route"',
+      'got "abc"',
+    );
+    expectAnyProblem(
+      catalogue({ a: { ...ok, attributes: { route: { values: [1, null] } } } }),
+      'attribute "route"',
+      "distinct, non-empty strings",
+    );
+    expectAnyProblem(
+      catalogue({ a: { ...ok, attributes: { route: { maxValues: Object.create(null) as unknown } } } }),
+      'attribute "route"',
+      "`maxValues` must be a positive integer, got an object",
+    );
+    expectAnyProblem(
+      catalogue({ a: { ...ok, attributes: { route: { values: ["x"], description: 5 } } } }),
+      'attribute "route"',
+      "description is 5",
+    );
+  });
+
+  it("a metric key __proto__, as an own key (JSON) and in an object literal", () => {
+    const fromJson: unknown = JSON.parse(`{"__proto__": ${JSON.stringify(ok)}}`);
+    expectAnyProblem(catalogue(fromJson), "`metrics`", '"__proto__"', "Fix: rename it");
+    // In a literal, `__proto__:` sets the prototype: the metric would silently vanish.
+    expectAnyProblem(
+      catalogue({ __proto__: ok, b: { ...ok, name: "svc.b" } }),
+      "`metrics` has a prototype",
+      "__proto__",
+    );
+    expectAnyProblem(
+      catalogue({ a: { ...ok, attributes: { __proto__: { values: ["x"] } } } }),
+      '"svc.requests"',
+      "`attributes` has a prototype",
+    );
+    expectAnyProblem(
+      { name: "svc", groups: { __proto__: { title: "x" } }, metrics: { a: ok } },
+      "`groups` has a prototype",
+    );
+  });
+
+  it("non-string names, kinds, units, groups and settings", () => {
+    expectAnyProblem(catalogue({ a: { ...ok, name: 42 } }), "metric key a", "its name is 42, not a string");
+    expectAnyProblem(catalogue({ a: { ...ok, name: ["svc.x"] } }), "metric key a", "its name is an array");
+    expectAnyProblem(
+      catalogue({ a: { ...ok, kind: Symbol("counter") } }),
+      '"svc.requests"',
+      "unknown kind Symbol(counter)",
+    );
+    expectAnyProblem(catalogue({ a: { ...ok, unit: 1 } }), '"svc.requests"', "its unit is 1, not a string");
+    expectAnyProblem(
+      catalogue({ a: { ...ok, group: null } }),
+      '"svc.requests"',
+      "unknown dashboard group null",
+    );
+    expectAnyProblem(
+      catalogue({ a: { ...ok, naming: Object.create(null) as unknown } }),
+      '"svc.requests"',
+      "unknown naming an object",
+    );
+    expectAnyProblem(
+      catalogue({ a: { ...ok, zeroWhenAbsent: "yes" } }),
+      '"svc.requests"',
+      "`zeroWhenAbsent`",
+    );
+    expectAnyProblem(
+      catalogue({ a: { ...ok, cardinalityLimit: "10" } }),
+      '"svc.requests"',
+      '`cardinalityLimit` must be a positive integer, got "10"',
+    );
+    expectAnyProblem(
+      catalogue({ a: { ...ok, name: "svc.lat", kind: "histogram", unit: "s", buckets: [1, Symbol("x")] } }),
+      '"svc.lat"',
+      "finite numbers, got [1, Symbol(x)]",
+    );
+    expectAnyProblem(
+      catalogue({ a: { ...ok, name: "svc.lat", kind: "histogram", unit: "s", buckets: "1,2" } }),
+      '"svc.lat"',
+      "needs bucket boundaries",
+    );
+    expectAnyProblem(
+      catalogue({ a: ok }, { seriesBudget: -1 }),
+      "`seriesBudget` must be a positive integer, got -1",
+    );
+    expectAnyProblem(
+      catalogue({ a: ok }, { defaultCardinalityLimit: 1.5 }),
+      "`defaultCardinalityLimit`",
+      "got 1.5",
+    );
+    expectAnyProblem(catalogue({ a: ok }, { title: 7 }), "`title` is 7");
+  });
+
+  it("a catalogue, metrics or groups of the wrong shape", () => {
+    expectAnyProblem(null, "the catalogue is null, not an object");
+    expectAnyProblem(7, "the catalogue is 7");
+    expectAnyProblem({ name: Symbol("svc"), groups, metrics: { a: ok } }, "catalogue name Symbol(svc)");
+    expectAnyProblem(catalogue(null), "`metrics` must be an object", "got null");
+    expectAnyProblem(catalogue([ok]), "`metrics` must be an object", "got an array");
+    expectAnyProblem(
+      { name: "svc", groups: [{ title: "x" }], metrics: { a: ok } },
+      "`groups` must be an object",
+      "got an array",
+    );
+    expectAnyProblem(
+      { name: "svc", groups: { main: null }, metrics: { a: ok } },
+      'group "main"',
+      "is null",
+      "Fix:",
+    );
+    expectAnyProblem(
+      { name: "svc", groups: { main: {} }, metrics: { a: ok } },
+      'group "main"',
+      "missing title",
+    );
+    expectAnyProblem(
+      { name: "svc", groups: { main: { title: "M", description: 1 } }, metrics: { a: ok } },
+      'group "main"',
+      "description is 1",
+    );
+  });
+
+  it("duplicate Prometheus names after translation", () => {
+    // "." and "_" both split: the two names are different OTel names but one series.
+    expectProblem(
+      { a: ok, b: { ...ok, name: "svc_requests" } },
+      '"svc_requests"',
+      'series "svc_requests_total" collides with metric "svc.requests"',
+    );
+    // A Prometheus-named metric against an OTLP-named one.
+    expectProblem(
+      { a: ok, b: { ...ok, name: "svc_requests_total", naming: "prometheus" } },
+      '"svc_requests_total"',
+      "collides",
+    );
+    // A unit suffix making two names equal.
+    expectProblem(
+      {
+        a: { ...ok, name: "svc.wait", kind: "gauge", unit: "s" },
+        b: { ...ok, name: "svc.wait.seconds", kind: "gauge", unit: "s" },
+      },
+      '"svc.wait.seconds"',
+      'series "svc_wait_seconds" collides',
     );
   });
 });
