@@ -1,5 +1,6 @@
 // `npm run render` as users run it: a child process, real files, real exit codes.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -8,6 +9,8 @@ import { renderFiles, renderStats } from "../render";
 
 const ROOT = path.join(__dirname, "..");
 const DEFINITIONS = path.join(ROOT, "definitions");
+/** The CLI's list of the files it wrote, in the out folder. */
+const MANIFEST = ".observability-stack-render.json";
 // ts-node start-up on a busy 2-core machine.
 jest.setTimeout(180_000);
 
@@ -42,8 +45,19 @@ describe("npm run render", () => {
     expect(r.status).toBe(0);
     const expected = renderFiles(scotty);
     const out = path.join(tmp, "out");
-    expect(listFiles(out)).toEqual(expected.map((f) => f.path).sort());
+    expect(listFiles(out)).toEqual([...expected.map((f) => f.path), MANIFEST].sort());
     for (const f of expected) expect(fs.readFileSync(path.join(out, f.path), "utf8")).toBe(f.content);
+    // The manifest lists exactly the files written, each with the hash of its content.
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, MANIFEST), "utf8")) as {
+      files: Record<string, string>;
+    };
+    expect(manifest.files).toEqual(
+      Object.fromEntries(
+        expected
+          .map((f) => [f.path, `sha256:${createHash("sha256").update(f.content).digest("hex")}`] as const)
+          .sort(([a], [b]) => (a < b ? -1 : 1)),
+      ),
+    );
     const s = renderStats(expected);
     expect(r.stdout).toBe(
       `render: ${s.files} files in out/ (${s.metrics} metrics, ${s.dashboards} dashboards, ${s.panels} panels)\n`,
@@ -52,18 +66,27 @@ describe("npm run render", () => {
     expect(fs.readdirSync(tmp)).toEqual(["out"]);
   });
 
-  it("replaces an earlier render as a whole (stale files go)", () => {
-    const out = path.join(tmp, "again");
-    expect(render(tmp, ["--out", "again"]).status).toBe(0);
-    fs.writeFileSync(path.join(out, "grafana", "dashboards", "stale.json"), "{}");
-    const r = render(tmp, ["--out=again"]);
+  it("replaces its own earlier render: files the new render no longer produces go", () => {
+    const dir = fs.mkdtempSync(path.join(tmp, "shrink-"));
+    const module = (groups: string[]) =>
+      `import { defineMetrics } from ${JSON.stringify(DEFINITIONS)};
+export default defineMetrics({
+  name: "shop",
+  groups: { ${groups.map((g) => `${g}: { title: "${g}" }`).join(", ")} },
+  metrics: { ${groups.map((g) => `${g}: { name: "shop.${g}", kind: "counter", unit: "{x}", description: "d.", group: "${g}" }`).join(", ")} },
+});
+`;
+    fs.writeFileSync(path.join(dir, "shop.ts"), module(["orders", "refunds"]));
+    expect(render(dir, ["--definitions", "shop.ts", "--out", "again"]).status).toBe(0);
+    const refunds = path.join(dir, "again", "grafana", "dashboards", "shop-refunds.json");
+    expect(fs.existsSync(refunds)).toBe(true);
+    fs.writeFileSync(path.join(dir, "shop.ts"), module(["orders"]));
+    const r = render(dir, ["--definitions=shop.ts", "--out=again"]);
+    expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(fs.existsSync(path.join(out, "grafana", "dashboards", "stale.json"))).toBe(false);
-    expect(listFiles(out)).toEqual(
-      renderFiles(scotty)
-        .map((f) => f.path)
-        .sort(),
-    );
+    expect(fs.existsSync(refunds)).toBe(false);
+    expect(fs.existsSync(path.join(dir, "again", "grafana", "dashboards", "shop-orders.json"))).toBe(true);
+    expect(fs.readdirSync(dir).sort()).toEqual(["again", "shop.ts"]);
   });
 
   it("renders a user catalogue given by --definitions (export named catalogue)", () => {
@@ -171,5 +194,166 @@ export default defineMetrics({
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(fs.existsSync(path.join(dir, "x"))).toBe(false);
+  });
+});
+
+/** Every file under `dir` with its content, to prove a refused render changed nothing. */
+function snapshot(dir: string): [string, string][] {
+  return listFiles(dir).map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]);
+}
+
+function write(file: string, content: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+}
+
+describe("npm run render never deletes or overwrites a file it did not write (issue 12, item 1)", () => {
+  let dir: string;
+  /** An earlier render, copied for each case that alters it (a copy is cheaper than a render). */
+  let earlier: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(tmp, "safe-"));
+    expect(render(dir, ["--out", "earlier"]).status).toBe(0);
+    earlier = path.join(dir, "earlier");
+  });
+
+  function expectRefused(cwd: string, out: string, message: RegExp, guarded: string): void {
+    const before = snapshot(guarded);
+    const r = render(cwd, ["--out", out]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/Fix: .*\nNothing was written\.\n$/);
+    expect(snapshot(guarded)).toEqual(before);
+  }
+
+  it("refuses a project (package.json or .git) even when it holds a metrics.json", () => {
+    const project = path.join(dir, "myproject");
+    write(path.join(project, "metrics.json"), "{}");
+    write(path.join(project, "src", "app.js"), "console.log(1);\n");
+    write(path.join(project, ".git", "HEAD"), "ref: refs/heads/main\n");
+    expectRefused(
+      dir,
+      "myproject",
+      /myproject is a project root \(it holds \.git\).*Fix: choose a new folder/,
+      project,
+    );
+    fs.rmSync(path.join(project, ".git"), { recursive: true });
+    write(path.join(project, "package.json"), "{}");
+    expectRefused(dir, "myproject", /myproject is a project root \(it holds package\.json\)/, project);
+  });
+
+  it("refuses a folder with a METRICS.md but no manifest, naming a file it did not write", () => {
+    const other = path.join(dir, "other");
+    write(path.join(other, "METRICS.md"), "# mine\n");
+    write(path.join(other, "src", "app.js"), "x\n");
+    expectRefused(
+      dir,
+      "other",
+      /other is not empty and does not hold an earlier render: it holds (METRICS\.md|src\/app\.js), which npm run render did not write \(there is no \.observability-stack-render\.json in it\)/,
+      other,
+    );
+  });
+
+  it("refuses the current folder and every folder that holds it", () => {
+    const cwd = path.join(dir, "work");
+    write(path.join(cwd, "METRICS.md"), "# x\n");
+    write(path.join(cwd, "src", "important.txt"), "keep\n");
+    expectRefused(
+      cwd,
+      ".",
+      /--out .*work is the current folder or one that holds it.*Fix: choose a new folder/,
+      cwd,
+    );
+    expectRefused(path.join(cwd, "src"), "..", /is the current folder or one that holds it/, cwd);
+  });
+
+  it.each([
+    [
+      "a file it did not write",
+      (d: string) => write(path.join(d, "grafana", "dashboards", "stale.json"), "{}"),
+      /holds grafana\/dashboards\/stale\.json, which the earlier render there did not write \(it is not in its \.observability-stack-render\.json\)\. Fix: move grafana\/dashboards\/stale\.json out of/,
+    ],
+    [
+      "a file changed since the render",
+      (d: string) => fs.appendFileSync(path.join(d, "METRICS.md"), "my notes\n"),
+      /METRICS\.md changed since the earlier render wrote it.*Fix: move your version out of/,
+    ],
+    [
+      "a folder it did not make",
+      (d: string) => fs.mkdirSync(path.join(d, "notes")),
+      /holds notes\/, which the earlier render there did not write/,
+    ],
+    [
+      "a symbolic link",
+      (d: string) => fs.symlinkSync("/etc/hostname", path.join(d, "link")),
+      /holds link, which the earlier render there did not write/,
+    ],
+    [
+      "an edited manifest",
+      (d: string) => write(path.join(d, MANIFEST), "{}"),
+      /\.observability-stack-render\.json is not a manifest written by npm run render.*Fix: /,
+    ],
+  ])("refuses an earlier render holding %s, and names it", (label, change, message) => {
+    const copy = path.join(dir, `copy-${label.replace(/\W+/g, "-")}`);
+    fs.cpSync(earlier, copy, { recursive: true, verbatimSymlinks: true });
+    change(copy);
+    expectRefused(dir, path.basename(copy), message, copy);
+  });
+});
+
+describe("npm run render cleans up after a killed render (issue 12, item 14)", () => {
+  const MARKER = ".observability-stack-render-tmp";
+
+  /** The pid of a process that has exited: a marker with it belongs to a render that is gone. */
+  function deadPid(): number {
+    const r = spawnSync(process.execPath, ["-e", ""]);
+    return r.pid as number;
+  }
+
+  function marker(pid: number, host = os.hostname()): string {
+    return `${JSON.stringify({ host, pid, tool: "observability-stack render" })}\n`;
+  }
+
+  it("removes only the temp folders it can prove a dead render left", () => {
+    const dir = fs.mkdtempSync(path.join(tmp, "stale-"));
+    const earlier = path.join(dir, "seed");
+    expect(render(dir, ["--out", "seed"]).status).toBe(0);
+    const temp = (name: string) => path.join(dir, name);
+    // Left by a killed render: its prefix, its marker, a process that is gone; and the earlier output
+    // it had moved aside (every file matches its manifest).
+    write(path.join(temp(".out.render-Ab12Cd"), MARKER), marker(deadPid()));
+    write(path.join(temp(".out.render-Ab12Cd"), "collector", "config.yaml"), "partial");
+    fs.cpSync(earlier, temp(".out.render-Ef34Gh.old"), { recursive: true });
+    // Not provably ours, or still in use: kept.
+    const kept = [
+      [".out.render-NoMark", "data.txt", "user data"],
+      [".out.render-Live01", MARKER, marker(process.pid)],
+      [".out.render-Other1", MARKER, marker(deadPid(), "another-host")],
+      [".out.render-BadMrk", MARKER, "not a marker"],
+      [".other.render-Ab12Cd", MARKER, marker(deadPid())],
+      [".out.render-Zz99Yy.old", "METRICS.md", "no manifest"],
+    ] as const;
+    for (const [folder, file, content] of kept) write(path.join(temp(folder), file), content);
+    fs.cpSync(earlier, temp(".out.render-Mod000.old"), { recursive: true });
+    fs.appendFileSync(path.join(temp(".out.render-Mod000.old"), "METRICS.md"), "changed\n");
+
+    const r = render(dir, ["--out", "out"]);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(
+      `render: removed ${temp(".out.render-Ab12Cd")}, left by a render that was killed\n`,
+    );
+    expect(r.stdout).toContain(
+      `render: removed ${temp(".out.render-Ef34Gh.old")}, left by a render that was killed\n`,
+    );
+    expect(fs.readdirSync(dir).sort()).toEqual(
+      ["out", "seed", ".out.render-Mod000.old", ...kept.map(([folder]) => folder)].sort(),
+    );
+    for (const [folder, file, content] of kept) {
+      expect(fs.readFileSync(path.join(temp(folder), file), "utf8")).toBe(content);
+    }
+    // The marker does not end up in the output.
+    expect(fs.existsSync(path.join(dir, "out", MARKER))).toBe(false);
   });
 });
