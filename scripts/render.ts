@@ -313,7 +313,10 @@ function writeAtomically(outDir: string, files: readonly { path: string; content
       // Checked again right before the swap: a file added while rendering is not deleted either.
       const foreign = foreignContent(outDir);
       if (foreign !== undefined) throw new RenderError(foreign);
-      old = `${tmp}.old`;
+      const aside = `${tmp}.old`;
+      // rename() onto an existing empty folder would silently replace it: that folder is not ours.
+      if (fs.existsSync(aside)) throw new RenderError(`${aside} exists already. Fix: move it away.`);
+      old = aside;
       fs.renameSync(outDir, old);
     }
     try {
