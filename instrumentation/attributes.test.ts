@@ -27,6 +27,22 @@ const catalogue = defineMetrics({
       group: "g",
       attributes: { route: { maxValues: 10 } },
     },
+    mixed: {
+      name: "t.mixed",
+      kind: "counter",
+      unit: "{x}",
+      description: "d",
+      group: "g",
+      attributes: { route: { maxValues: 2 }, queue: { values: ["a", "b"] } },
+    },
+    twoOpen: {
+      name: "t.two_open",
+      kind: "counter",
+      unit: "{x}",
+      description: "d",
+      group: "g",
+      attributes: { route: { maxValues: 3 }, user: { maxValues: 2 } },
+    },
   },
 });
 
@@ -73,6 +89,30 @@ describe("AttributeIndex", () => {
     expect(open.resolve({ route: "/r3" })).toBe(indexes[3]);
     expect(open.resolve({ route: "/one-too-many" })).toBe(BEYOND_MAX_VALUES);
     expect(open.resolve({ route: 7 })).toBe(UNDECLARED_VALUE);
+  });
+
+  it("admits an open attribute's new value only when the whole set is valid", () => {
+    const mixed = new AttributeIndex(catalogue.byKey.mixed);
+    // The open value comes first, the bad part after it (the order `for…in` visits them).
+    expect(mixed.resolve({ route: "/bad1", queue: "z" })).toBe(UNDECLARED_VALUE);
+    expect(mixed.resolve({ route: "/bad2", lane: "a" })).toBe(UNKNOWN_KEY);
+    expect(mixed.resolve({ route: "/bad3", queue: 3 })).toBe(UNDECLARED_VALUE);
+    const ok = ["/a", "/b"].map((route) => mixed.resolve({ route, queue: "a" }));
+    expect(ok.every((i) => i >= 0)).toBe(true);
+    expect(ok.map((i) => mixed.attributesAt(i))).toEqual([
+      { route: "/a", queue: "a" },
+      { route: "/b", queue: "a" },
+    ]);
+  });
+
+  it("admits all new values of a set or none: a set beyond maxValues uses up no value", () => {
+    const two = new AttributeIndex(catalogue.byKey.twoOpen);
+    expect(two.resolve({ route: "/a", user: "u1" })).toBeGreaterThanOrEqual(0);
+    expect(two.resolve({ route: "/b", user: "u2" })).toBeGreaterThanOrEqual(0);
+    // route has room for a third value, user (maxValues 2) has none: the set overflows.
+    expect(two.resolve({ route: "/c", user: "u3" })).toBe(BEYOND_MAX_VALUES);
+    const i = two.resolve({ route: "/d", user: "u1" });
+    expect(two.attributesAt(i)).toEqual({ route: "/d", user: "u1" });
   });
 });
 

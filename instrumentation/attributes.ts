@@ -45,10 +45,14 @@ export class AttributeIndex {
     this.size = size;
   }
 
-  /** The cell index of `attributes`, or {@link UNKNOWN_KEY} / {@link UNDECLARED_VALUE} / {@link BEYOND_MAX_VALUES}. */
+  /**
+   * The cell index of `attributes`, or {@link UNKNOWN_KEY} / {@link UNDECLARED_VALUE} /
+   * {@link BEYOND_MAX_VALUES}. A new value of an open attribute is admitted only once the whole set
+   * has been checked, so rejected recordings use up none of its `maxValues`.
+   */
   resolve(attributes: Attributes): number {
     let index = 0;
-    let beyond = false;
+    let fresh = false;
     // `for…in` allocates nothing (unlike Object.keys) and visits each key once.
     for (const key in attributes) {
       const value = attributes[key];
@@ -57,20 +61,41 @@ export class AttributeIndex {
       let slot = 0;
       while (slot < keys.length && keys[slot] !== key) slot++;
       if (slot === keys.length) return UNKNOWN_KEY;
-      let i = this.valueIndex[slot]!.get(value);
+      const i = this.valueIndex[slot]!.get(value);
       if (i === undefined) {
         if (!this.open[slot] || typeof value !== "string") return UNDECLARED_VALUE;
-        const values = this.values[slot]!;
-        if (values.length >= this.capacity[slot]!) {
-          beyond = true;
-          continue;
-        }
-        i = values.push(value);
-        this.valueIndex[slot]!.set(value, i);
+        fresh = true;
+        continue;
       }
       index += i * this.strides[slot]!;
     }
-    return beyond ? BEYOND_MAX_VALUES : index;
+    return fresh ? this.admit(attributes, index) : index;
+  }
+
+  /**
+   * The rare second pass for a valid set with new open values: all of them fit (and are numbered) or
+   * none is taken and the set is {@link BEYOND_MAX_VALUES}.
+   */
+  private admit(attributes: Attributes, known: number): number {
+    for (const key in attributes) {
+      const value = attributes[key];
+      if (value === undefined) continue;
+      const slot = this.keys.indexOf(key);
+      if (!this.valueIndex[slot]!.has(value) && this.values[slot]!.length >= this.capacity[slot]!) {
+        return BEYOND_MAX_VALUES;
+      }
+    }
+    let index = known;
+    for (const key in attributes) {
+      const value = attributes[key];
+      if (value === undefined) continue;
+      const slot = this.keys.indexOf(key);
+      if (this.valueIndex[slot]!.has(value)) continue;
+      const i = this.values[slot]!.push(value as string);
+      this.valueIndex[slot]!.set(value, i);
+      index += i * this.strides[slot]!;
+    }
+    return index;
   }
 
   /** The attribute set of a cell index, keys in declaration order. */

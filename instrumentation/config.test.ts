@@ -62,23 +62,47 @@ describe("resolveExportConfig", () => {
   });
 
   it.each([
+    [{ exportIntervalMillis: 0 }, /option exportIntervalMillis must be a positive whole number/],
+    [{ exportTimeoutMillis: 1.5 }, /option exportTimeoutMillis must be a positive whole number/],
+    [{ protocol: "http" as never }, /option protocol must be one of grpc, http\/json/],
+    [{ endpoint: "collector:4317" }, /option endpoint must be an http:\/\/ or https:\/\/ URL/],
+    [{ endpoint: "not a url" }, /option endpoint must be an http:\/\/ or https:\/\/ URL/],
+  ])("rejects bad options (a programming error), naming them (%j)", (options, message) => {
+    expect(() => resolveExportConfig(options, {})).toThrow(MetricsConfigError);
+    expect(() => resolveExportConfig(options, {})).toThrow(message);
+  });
+
+  // The OTel environment-variable spec: an invalid value is reported and ignored, never fatal.
+  it.each([
+    [{ OTEL_EXPORTER_OTLP_PROTOCOL: "udp" }, { protocol: "grpc" }, /OTEL_EXPORTER_OTLP_PROTOCOL.*"udp"/],
+    [{ OTEL_EXPORTER_OTLP_PROTOCOL: "http" }, { protocol: "grpc" }, /OTEL_EXPORTER_OTLP_PROTOCOL.*"http"/],
     [
-      {},
-      { OTEL_EXPORTER_OTLP_PROTOCOL: "udp" },
-      /OTEL_EXPORTER_OTLP_PROTOCOL must be one of grpc, http\/json/,
+      { OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: "x", OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" },
+      { protocol: "http/json" },
+      /OTEL_EXPORTER_OTLP_METRICS_PROTOCOL.*"x"/,
     ],
-    [{}, { OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: "x" }, /OTEL_EXPORTER_OTLP_METRICS_PROTOCOL must be one of/],
-    [
-      {},
-      { OTEL_METRIC_EXPORT_INTERVAL: "10s" },
-      /OTEL_METRIC_EXPORT_INTERVAL must be a positive whole number/,
-    ],
-    [{}, { OTEL_SDK_DISABLED: "yes" }, /OTEL_SDK_DISABLED must be "true" or "false"/],
-    [{ exportIntervalMillis: 0 }, {}, /option exportIntervalMillis must be a positive whole number/],
-    [{ endpoint: "collector:4317" }, {}, /option endpoint must be an http:\/\/ or https:\/\/ URL/],
-    [{ endpoint: "not a url" }, {}, /option endpoint must be an http:\/\/ or https:\/\/ URL/],
-  ])("rejects bad settings, naming them (%j %j)", (options, env, message) => {
-    expect(() => resolveExportConfig(options, env)).toThrow(MetricsConfigError);
-    expect(() => resolveExportConfig(options, env)).toThrow(message);
+    [{ OTEL_METRIC_EXPORT_INTERVAL: "abc" }, { exportIntervalMillis: 60_000 }, /OTEL_METRIC_EXPORT_INTERVAL/],
+    [{ OTEL_METRIC_EXPORT_INTERVAL: "10s" }, { exportIntervalMillis: 60_000 }, /OTEL_METRIC_EXPORT_INTERVAL/],
+    [{ OTEL_METRIC_EXPORT_TIMEOUT: "-1" }, { exportTimeoutMillis: 30_000 }, /OTEL_METRIC_EXPORT_TIMEOUT/],
+    [{ OTEL_SDK_DISABLED: "1" }, { disabled: false }, /OTEL_SDK_DISABLED.*"1"/],
+    [{ OTEL_SDK_DISABLED: "yes" }, { disabled: false }, /OTEL_SDK_DISABLED.*"yes"/],
+  ])("warns about an invalid %j and uses the default instead", (env, expected, message) => {
+    const warnings: string[] = [];
+    const c = resolveExportConfig({}, env, (w) => warnings.push(w));
+    expect(c).toMatchObject(expected);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(message);
+  });
+
+  it("disables only for OTEL_SDK_DISABLED=true (any case); false and empty are quiet", () => {
+    const warnings: string[] = [];
+    const disabled = (v: string) =>
+      resolveExportConfig({}, { OTEL_SDK_DISABLED: v }, (w) => warnings.push(w));
+    expect(disabled("True").disabled).toBe(true);
+    expect(disabled("TRUE").disabled).toBe(true);
+    expect(disabled("false").disabled).toBe(false);
+    expect(disabled("FALSE").disabled).toBe(false);
+    expect(disabled("").disabled).toBe(false);
+    expect(warnings).toEqual([]);
   });
 });

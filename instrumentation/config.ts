@@ -1,8 +1,9 @@
-// Settings from options and the standard OTEL_* environment variables. Pure: the environment is passed
-// in. Precedence: an explicit option, then the signal-specific variable, then the general one, then
+// Settings from options and the standard OTEL_* environment variables. The environment is passed in,
+// and what is ignored is reported through a callback. Precedence: an explicit option, then the signal-specific variable, then the general one, then
 // the default. The OTLP exporters read OTEL_EXPORTER_OTLP_(METRICS_)ENDPOINT, _HEADERS, _TIMEOUT,
 // _COMPRESSION and the TLS files themselves; sdk-metrics reads none of the variables below, and
 // OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE is overridden (always cumulative).
+import { diag } from "@opentelemetry/api";
 import { MetricsConfigError } from "./system";
 
 export type OtlpProtocol = "grpc" | "http/json" | "http/protobuf";
@@ -36,26 +37,55 @@ function nonEmpty(value: string | undefined): string | undefined {
   return v === undefined || v === "" ? undefined : v;
 }
 
-function positiveMillis(value: number | string | undefined, source: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = typeof value === "number" ? value : Number(value);
-  if (!Number.isInteger(n) || n <= 0) {
-    throw new MetricsConfigError(
-      `${source} must be a positive whole number of milliseconds, got ${JSON.stringify(value)}`,
-    );
-  }
-  return n;
+/** Reports a setting that was ignored; by default a `diag` warning. */
+export type ConfigWarning = (message: string) => void;
+
+const diagWarning: ConfigWarning = (message) => diag.warn(`observability-stack: ${message}`);
+
+function isPositiveMillis(n: number): boolean {
+  return Number.isInteger(n) && n > 0;
 }
 
-/** Resolves the export settings. Throws a {@link MetricsConfigError} naming the bad setting. */
-export function resolveExportConfig(options: ConfigOptions, env: Env): ExportConfig {
-  const disabledEnv = nonEmpty(env.OTEL_SDK_DISABLED);
-  if (disabledEnv !== undefined && !["true", "false"].includes(disabledEnv.toLowerCase())) {
+/** An explicit option: a bad one is a programming error, reported at once. */
+function optionMillis(value: number | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !isPositiveMillis(value)) {
     throw new MetricsConfigError(
-      `OTEL_SDK_DISABLED must be "true" or "false", got ${JSON.stringify(disabledEnv)}`,
+      `option ${name} must be a positive whole number of milliseconds, got ${JSON.stringify(value)}`,
     );
   }
-  const disabled = options.disabled ?? disabledEnv?.toLowerCase() === "true";
+  return value;
+}
+
+/** An environment variable: a bad one is reported and ignored (OTel env-var spec), never fatal. */
+function envMillis(env: Env, name: string, warn: ConfigWarning): number | undefined {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (isPositiveMillis(n)) return n;
+  warn(`${name}=${JSON.stringify(raw)} is not a positive whole number of milliseconds; ignored`);
+  return undefined;
+}
+
+/**
+ * Resolves the export settings. Throws a {@link MetricsConfigError} naming a bad explicit option; an
+ * invalid OTEL_* value is reported through `warn` (once per call) and ignored, so the next source
+ * applies, ultimately the default.
+ */
+export function resolveExportConfig(
+  options: ConfigOptions,
+  env: Env,
+  warn: ConfigWarning = diagWarning,
+): ExportConfig {
+  // Only "true" (any case) disables; "false" and empty are quiet, anything else warns (OTel spec).
+  let disabled = options.disabled;
+  if (disabled === undefined) {
+    const raw = nonEmpty(env.OTEL_SDK_DISABLED);
+    disabled = raw?.toLowerCase() === "true";
+    if (raw !== undefined && !disabled && raw.toLowerCase() !== "false") {
+      warn(`OTEL_SDK_DISABLED=${JSON.stringify(raw)} is neither "true" nor "false"; read as false`);
+    }
+  }
 
   let protocol: OtlpProtocol;
   if (options.protocol !== undefined) {
@@ -66,16 +96,16 @@ export function resolveExportConfig(options: ConfigOptions, env: Env): ExportCon
     }
     protocol = options.protocol;
   } else {
-    const specific = nonEmpty(env.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL);
-    const source =
-      specific !== undefined ? "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL" : "OTEL_EXPORTER_OTLP_PROTOCOL";
-    const raw = specific ?? nonEmpty(env.OTEL_EXPORTER_OTLP_PROTOCOL) ?? "grpc";
-    if (!PROTOCOLS.includes(raw as OtlpProtocol)) {
-      throw new MetricsConfigError(
-        `${source} must be one of ${PROTOCOLS.join(", ")}, got ${JSON.stringify(raw)}`,
-      );
+    protocol = "grpc";
+    for (const name of ["OTEL_EXPORTER_OTLP_METRICS_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"]) {
+      const raw = nonEmpty(env[name]);
+      if (raw === undefined) continue;
+      if (PROTOCOLS.includes(raw as OtlpProtocol)) {
+        protocol = raw as OtlpProtocol;
+        break;
+      }
+      warn(`${name}=${JSON.stringify(raw)} is not one of ${PROTOCOLS.join(", ")}; ignored`);
     }
-    protocol = raw as OtlpProtocol;
   }
 
   let url: string | undefined;
@@ -98,13 +128,14 @@ export function resolveExportConfig(options: ConfigOptions, env: Env): ExportCon
         : `${options.endpoint.replace(/\/+$/, "")}/v1/metrics`;
   }
 
+  // An option wins without the variable being read (so a bad variable it overrides is not reported).
   const exportIntervalMillis =
-    positiveMillis(options.exportIntervalMillis, "option exportIntervalMillis") ??
-    positiveMillis(nonEmpty(env.OTEL_METRIC_EXPORT_INTERVAL), "OTEL_METRIC_EXPORT_INTERVAL") ??
+    optionMillis(options.exportIntervalMillis, "exportIntervalMillis") ??
+    envMillis(env, "OTEL_METRIC_EXPORT_INTERVAL", warn) ??
     DEFAULT_EXPORT_INTERVAL_MILLIS;
   const timeout =
-    positiveMillis(options.exportTimeoutMillis, "option exportTimeoutMillis") ??
-    positiveMillis(nonEmpty(env.OTEL_METRIC_EXPORT_TIMEOUT), "OTEL_METRIC_EXPORT_TIMEOUT") ??
+    optionMillis(options.exportTimeoutMillis, "exportTimeoutMillis") ??
+    envMillis(env, "OTEL_METRIC_EXPORT_TIMEOUT", warn) ??
     DEFAULT_EXPORT_TIMEOUT_MILLIS;
   // The reader requires timeout ≤ interval; a short interval (tests, examples) shortens the timeout.
   const exportTimeoutMillis = Math.min(timeout, exportIntervalMillis);

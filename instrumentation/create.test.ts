@@ -5,7 +5,14 @@ import { AggregationTemporality, DataPointType, InMemoryMetricExporter } from "@
 import { defineMetrics, scotty } from "../definitions";
 import { createMetrics } from "./create";
 import { MetricsConfigError } from "./system";
-import { captureDiag, cumulativeExporter, lastExport, metric, points } from "./test/helpers";
+import {
+  captureDiag,
+  cumulativeExporter,
+  lastExport,
+  metric,
+  points,
+  withCardinalityLimit,
+} from "./test/helpers";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -296,6 +303,34 @@ describe("createMetrics settings", () => {
     }
   });
 
+  it("starts, warning once per variable, when OTEL_* variables hold typos (OTel env spec)", async () => {
+    const vars = {
+      OTEL_SDK_DISABLED: "1",
+      OTEL_METRIC_EXPORT_INTERVAL: "abc",
+      OTEL_EXPORTER_OTLP_PROTOCOL: "http",
+    };
+    const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, vars);
+    const diagLog = captureDiag();
+    try {
+      const exporter = cumulativeExporter();
+      const m = createMetrics(scotty, { exporter });
+      expect(m.enabled).toBe(true);
+      m.logStreams.add(2);
+      await m.shutdown();
+      expect(points(metric(exporter, "scotty.log_streams"))).toEqual([{ attributes: {}, value: 2 }]);
+      for (const k of Object.keys(vars)) {
+        expect(diagLog.messages.filter((x) => x.level === "warn" && x.message.includes(k))).toHaveLength(1);
+      }
+    } finally {
+      diagLog.restore();
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
   it("rejects a delta exporter, naming the setting", () => {
     const exporter = new InMemoryMetricExporter(AggregationTemporality.DELTA);
     expect(() => createMetrics(scotty, { exporter, ...manual })).toThrow(
@@ -361,7 +396,7 @@ describe("createMetrics with open attributes and cardinality limits", () => {
         description: "Requests.",
         group: "g",
         attributes: { route: { maxValues: 3 }, method: { values: ["GET", "POST"] } },
-        cardinalityLimit: 6,
+        cardinalityLimit: 12,
       },
       jobs: {
         name: "shop.jobs",
@@ -370,7 +405,6 @@ describe("createMetrics with open attributes and cardinality limits", () => {
         description: "Jobs.",
         group: "g",
         attributes: { queue: { values: ["a", "b"] }, priority: { values: ["high", "low"] } },
-        cardinalityLimit: 4,
       },
     },
   });
@@ -411,8 +445,9 @@ describe("createMetrics with open attributes and cardinality limits", () => {
     "puts attribute sets past the limit into the overflow series, like the SDK (fastPath %s)",
     async (fastPath) => {
       const exporter = cumulativeExporter();
-      const m = createMetrics(catalogue, { exporter, fastPath, ...manual });
-      // Absent attributes make more sets than the 4 declared combinations: limit 4 = 3 series + overflow.
+      // Below its 9 attribute sets (absent attributes included), which the definitions would refuse.
+      const m = createMetrics(withCardinalityLimit(catalogue, "jobs", 4), { exporter, fastPath, ...manual });
+      // A limit of 4 keeps the first 4 sets; the overflow series is extra (OTel SDK spec).
       m.jobs.add(1, { queue: "a", priority: "high" });
       m.jobs.add(1, { queue: "a", priority: "low" });
       m.jobs.add(1, { queue: "b", priority: "high" });
@@ -421,10 +456,11 @@ describe("createMetrics with open attributes and cardinality limits", () => {
       m.jobs.add(1, { queue: "a", priority: "high" });
       await m.shutdown();
       expect(points(metric(exporter, "shop.jobs"))).toEqual([
-        { attributes: { "otel.metric.overflow": true }, value: 2 },
+        { attributes: { "otel.metric.overflow": true }, value: 1 },
         { attributes: { queue: "a", priority: "high" }, value: 2 },
         { attributes: { queue: "b", priority: "high" }, value: 1 },
         { attributes: { queue: "a", priority: "low" }, value: 1 },
+        { attributes: { queue: "b", priority: "low" }, value: 1 },
       ]);
     },
   );

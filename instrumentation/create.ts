@@ -14,7 +14,7 @@ import {
   envDetector,
   resourceFromAttributes,
 } from "@opentelemetry/resources";
-import type { IMetricReader, PushMetricExporter, ViewOptions } from "@opentelemetry/sdk-metrics";
+import type { IMetricReader, PushMetricExporter } from "@opentelemetry/sdk-metrics";
 import {
   AggregationTemporality,
   InstrumentType,
@@ -28,7 +28,8 @@ import type { FastInstrument } from "./fast";
 import { createFastInstrument, fastPathEligible, FastPathProducer } from "./fast";
 import { MergingReader } from "./reader";
 import { Reporter } from "./report";
-import { cardinalityView, SdkInstrument, sdkInstrumentType } from "./sdkpath";
+import { RetryTimers, useRetryTimers } from "./retries";
+import { SdkInstrument } from "./sdkpath";
 import { MetricsConfigError, observeSystem, SYSTEM_METRIC_KEYS, systemMetrics } from "./system";
 import type { FlushOnExitOptions, Metrics, MetricsOptions, Operation, Specs } from "./types";
 import { RESERVED_KEYS } from "./types";
@@ -72,7 +73,7 @@ function buildResource(catalogue: Catalogue, options: MetricsOptions): Resource 
     .merge(resourceFromAttributes(explicit));
 }
 
-function otlpExporter(config: ExportConfig): PushMetricExporter {
+function otlpExporter(config: ExportConfig, timers: RetryTimers): PushMetricExporter {
   // Explicitly cumulative: VictoriaMetrics and the remote-write exporter drop delta, and this overrides
   // OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE.
   const common = {
@@ -86,7 +87,9 @@ function otlpExporter(config: ExportConfig): PushMetricExporter {
         "package does not ship; exporting OTLP http/json to the same endpoint instead",
     );
   }
-  return new HttpMetricExporter(common);
+  const exporter = new HttpMetricExporter(common);
+  useRetryTimers(exporter, timers);
+  return exporter;
 }
 
 const ALL_INSTRUMENT_TYPES = Object.values(InstrumentType);
@@ -216,6 +219,12 @@ export function createMetrics<M extends Specs>(
   checkCatalogue(catalogue);
   const observed = systemMetrics(catalogue);
   const config = resolveExportConfig(options, process.env);
+  for (const m of catalogue.list) {
+    // Attribute sets are numbered densely on both paths; past 2^53 the numbers would collide.
+    if (!Number.isSafeInteger(m.attributes.reduce((n, a) => n * (a.cardinality + 1), 1))) {
+      throw new MetricsConfigError(`metric ${m.name}: too many attribute combinations to number them`);
+    }
+  }
   if (options.exporter !== undefined && options.reader !== undefined) {
     throw new MetricsConfigError("options exporter and reader exclude each other; pass one");
   }
@@ -236,12 +245,13 @@ export function createMetrics<M extends Specs>(
   const fast: FastInstrument[] = fastMetrics.map((m) => createFastInstrument(m, reporter));
   const producer = new FastPathProducer({ name: scopeName }, resource, fast);
 
+  const timers = new RetryTimers();
   let inner: IMetricReader;
   if (options.reader !== undefined) {
     inner = options.reader;
     checkCumulative(inner, "option reader");
   } else {
-    const exporter = options.exporter ?? otlpExporter(config);
+    const exporter = options.exporter ?? otlpExporter(config, timers);
     inner = new PeriodicExportingMetricReader({
       exporter,
       exportIntervalMillis: config.exportIntervalMillis,
@@ -250,12 +260,11 @@ export function createMetrics<M extends Specs>(
     checkCumulative(inner, options.exporter !== undefined ? "option exporter" : "the OTLP exporter");
   }
 
-  // A View costs a context lookup on every SDK record, so one is added only where the definition's
-  // limit differs from the one the reader applies anyway.
-  const views: ViewOptions[] = [...sdkMetrics, ...observed]
-    .filter((m) => m.cardinalityLimit !== inner.selectCardinalityLimit(sdkInstrumentType(m)))
-    .map((m) => cardinalityView(m, scopeName));
-  const provider = new MeterProvider({ resource, views, readers: [new MergingReader(inner, producer)] });
+  // SDK-path instruments pass at most `limit` attribute sets plus the overflow set on to the SDK
+  // (sdkpath.ts), so the SDK's own limit (per interval, at limit - 1) only has to stay out of the way:
+  // one generous limit for every instrument, with no View (a View costs a context lookup per record).
+  const sdkLimit = Math.max(0, ...[...sdkMetrics, ...observed].map((m) => m.cardinalityLimit)) + 2;
+  const provider = new MeterProvider({ resource, readers: [new MergingReader(inner, producer, sdkLimit)] });
   const meter: Meter = provider.getMeter(scopeName);
 
   const instruments: Record<string, unknown> = {};
@@ -268,13 +277,18 @@ export function createMetrics<M extends Specs>(
   let removeExitFlush: (() => void) | undefined;
   const shutdown = (): Promise<void> => {
     removeExitFlush?.();
-    shutdownPromise ??= provider.shutdown().catch((e: unknown) => reporter.error("shutdown", e));
+    // Awaited by the app: export retries may hold the process open until it settles.
+    shutdownPromise ??= timers
+      .whileAwaited(() => provider.shutdown())
+      .catch((e: unknown) => reporter.error("shutdown", e));
     return shutdownPromise;
   };
   const forceFlush = (): Promise<void> =>
     shutdownPromise !== undefined
       ? shutdownPromise
-      : provider.forceFlush().catch((e: unknown) => reporter.error("forceFlush", e));
+      : timers
+          .whileAwaited(() => provider.forceFlush())
+          .catch((e: unknown) => reporter.error("forceFlush", e));
   if (options.flushOnExit !== undefined && options.flushOnExit !== false) {
     removeExitFlush = installExitFlush(shutdown, options.flushOnExit === true ? {} : options.flushOnExit);
   }

@@ -26,7 +26,40 @@ import { show } from "./report";
 export const MAX_FAST_PATH_CELLS = 4096;
 
 /** The attribute set the SDK reports for recordings past the cardinality limit. */
-const OVERFLOW_ATTRIBUTES: Attributes = Object.freeze({ "otel.metric.overflow": true });
+export const OVERFLOW_ATTRIBUTES: Attributes = Object.freeze({ "otel.metric.overflow": true });
+
+/**
+ * Sums (counters, up-down counters, histogram sums) are kept within ±MAX_SUM, a quarter of the double
+ * range, on both paths. A recording that would go beyond is refused: OTLP/JSON sends Infinity as null
+ * and the collector refuses the whole request. A quarter, not the whole range: the SDK path exports
+ * the sum of per-interval sums, and an up-down counter's interval sum is the difference of two values
+ * within ±MAX_SUM, so it stays finite too.
+ */
+export const MAX_SUM = Number.MAX_VALUE / 4;
+
+/** The message for a refused recording that would take a sum out of range (one per metric). */
+export function sumRangeMessage(metric: ResolvedMetric): string {
+  return (
+    `${metric.name}: recording refused: it would take a sum beyond ±${MAX_SUM.toPrecision(3)}, ` +
+    `the finite range this module keeps sums in`
+  );
+}
+
+/** The warning for the first attribute set past a metric's cardinality limit (one per metric). */
+export function limitMessage(metric: ResolvedMetric): string {
+  return (
+    `${metric.name}: more distinct attribute sets than its cardinality limit of ${metric.cardinalityLimit}; ` +
+    `recording further ones in the otel.metric.overflow series (fix the app, or raise cardinalityLimit)`
+  );
+}
+
+/** The warning for values of an open attribute beyond its `maxValues` (one per metric). */
+export function maxValuesMessage(metric: ResolvedMetric): string {
+  return (
+    `${metric.name}: an open attribute has more distinct values than its declared maxValues; ` +
+    `recording them in the otel.metric.overflow series (fix the app, or raise maxValues)`
+  );
+}
 
 /** True when the metric can use the fast path: its attribute sets (absent attributes included) are few. */
 export function fastPathEligible(metric: ResolvedMetric): boolean {
@@ -56,8 +89,9 @@ const INSTRUMENT_TYPE = {
 /**
  * Cell bookkeeping shared by every kind: the dense attribute index, the series each attribute set
  * records into (numbered densely in first-recorded order, the order the SDK reports them in), their
- * start times, and the cardinality limit. Like the SDK, at most `limit - 1` attribute sets get their
- * own series; recordings of further sets go to one overflow series.
+ * start times, and the cardinality limit. As the OTel spec has it for cumulative aggregation, the
+ * first `limit` attribute sets get their own series for the life of the process; recordings of
+ * further sets go to one extra overflow series.
  */
 abstract class FastStorage {
   readonly metric: ResolvedMetric;
@@ -79,7 +113,7 @@ abstract class FastStorage {
     this.index = new AttributeIndex(metric);
     this.slot = new Int32Array(this.index.size).fill(-1);
     this.limit = metric.cardinalityLimit;
-    this.maxSeriesCount = Math.min(this.index.size, Math.max(this.limit - 1, 0)) + 1;
+    this.maxSeriesCount = Math.min(this.index.size, this.limit) + 1;
   }
 
   /**
@@ -100,12 +134,12 @@ abstract class FastStorage {
   /** The first recording of an attribute set: give it a series of its own, or the overflow series. */
   protected claim(cell: number): number {
     let series: number;
-    if (this.regular < this.limit - 1) {
+    if (this.regular < this.limit) {
       series = this.newSeries(this.index.attributesAt(cell));
       this.regular++;
     } else {
-      if (this.overflowSeries < 0) this.overflowSeries = this.newSeries(OVERFLOW_ATTRIBUTES);
-      series = this.overflowSeries;
+      this.reporter.warn(limitMessage(this.metric));
+      series = this.overflow();
     }
     this.slot[cell] = series;
     return series;
@@ -113,10 +147,11 @@ abstract class FastStorage {
 
   /** An open attribute took more values than its `maxValues`: count it, in the overflow series. */
   protected beyondMaxValues(): number {
-    this.reporter.warn(
-      `${this.metric.name}: an open attribute has more distinct values than its declared maxValues; ` +
-        `recording them in the otel.metric.overflow series (fix the app, or raise maxValues)`,
-    );
+    this.reporter.warn(maxValuesMessage(this.metric));
+    return this.overflow();
+  }
+
+  private overflow(): number {
     if (this.overflowSeries < 0) this.overflowSeries = this.newSeries(OVERFLOW_ATTRIBUTES);
     return this.overflowSeries;
   }
@@ -137,6 +172,10 @@ abstract class FastStorage {
 
   protected rejectValue(value: unknown, rule: string): void {
     this.reporter.drop(`${this.metric.name}: value ${show(value)} is not ${rule}`);
+  }
+
+  protected refuseSum(): void {
+    this.reporter.drop(sumRangeMessage(this.metric));
   }
 
   protected points<T>(endTime: HrTime, value: (series: number) => T) {
@@ -175,9 +214,19 @@ export class FastSum extends FastStorage {
         this.rejectValue(value, this.monotonic ? "a finite number ≥ 0" : "a finite number");
         return;
       }
+      // Checked before the set is looked up, so that a refused recording claims no series.
+      if (value > MAX_SUM || value < -MAX_SUM) {
+        this.refuseSum();
+        return;
+      }
       const s = this.seriesOf(attributes);
       if (s < 0) return;
-      this.sums[s]! += value;
+      const sum = this.sums[s]! + value;
+      if (sum > MAX_SUM || sum < -MAX_SUM) {
+        this.refuseSum();
+        return;
+      }
+      this.sums[s] = sum;
     } catch (e) {
       this.reporter.error(`${this.metric.name}.add`, e);
     }
@@ -273,12 +322,21 @@ export class FastHistogram extends FastStorage {
         this.rejectValue(value, "a finite number ≥ 0");
         return;
       }
+      if (value > MAX_SUM) {
+        this.refuseSum();
+        return;
+      }
       const s = this.seriesOf(attributes);
       if (s < 0) return;
       const rows = this.rows;
       const o = s * this.width;
+      const sum = rows[o + 1]! + value;
+      if (sum > MAX_SUM) {
+        this.refuseSum();
+        return;
+      }
       rows[o]! += 1;
-      rows[o + 1]! += value;
+      rows[o + 1] = sum;
       if (value < rows[o + 2]!) rows[o + 2] = value;
       if (value > rows[o + 3]!) rows[o + 3] = value;
       // Linear scan: bucket lists are short (≤ ~20), where it beats a binary search.

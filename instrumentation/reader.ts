@@ -30,9 +30,14 @@ export function mergeScopes(sdk: readonly ScopeMetrics[], extra: readonly ScopeM
 }
 
 export class MergingReader implements IMetricReader {
+  /**
+   * @param cardinalityLimit the SDK's limit for every instrument, in place of the inner reader's: the
+   *   module bounds attribute sets itself, per metric, before the SDK sees them (see sdkpath.ts).
+   */
   constructor(
     readonly inner: IMetricReader,
     private readonly extra: MetricProducer,
+    private readonly cardinalityLimit: number,
   ) {}
 
   setMetricProducer(sdk: MetricProducer): void {
@@ -59,8 +64,8 @@ export class MergingReader implements IMetricReader {
     return this.inner.selectAggregationTemporality(instrumentType);
   }
 
-  selectCardinalityLimit(instrumentType: InstrumentType): number {
-    return this.inner.selectCardinalityLimit(instrumentType);
+  selectCardinalityLimit(): number {
+    return this.cardinalityLimit;
   }
 
   collect(options?: MetricCollectOptions): Promise<CollectionResult> {

@@ -7,9 +7,9 @@ import * as path from "node:path";
 import * as v8 from "node:v8";
 import * as vm from "node:vm";
 import { DiagLogLevel } from "@opentelemetry/api";
-import { scotty } from "../definitions";
+import { defineMetrics, scotty } from "../definitions";
 import { createMetrics } from "./create";
-import { captureDiag } from "./test/helpers";
+import { captureDiag, countingExporter } from "./test/helpers";
 
 v8.setFlagsFromString("--expose-gc");
 const gc = vm.runInNewContext("gc") as () => void;
@@ -119,5 +119,102 @@ describe("flush on exit", () => {
     expect(exported).toHaveLength(1);
     expect(exported[0]!["scotty.log_streams"]).toBe(42);
     expect(result.signal).toBe("SIGTERM");
+  });
+});
+
+describe("memory and series with 1e6 distinct values of an open attribute", () => {
+  jest.setTimeout(300_000);
+
+  const open = (maxValues: number) =>
+    defineMetrics({
+      name: "open",
+      groups: { g: { title: "G" } },
+      metrics: {
+        requests: {
+          name: "open.requests",
+          kind: "counter",
+          unit: "{request}",
+          description: "Requests by user.",
+          group: "g",
+          attributes: { user: { maxValues } },
+          cardinalityLimit: maxValues + 1,
+        },
+      },
+    });
+
+  it.each([
+    ["fast path", 1000, true],
+    ["plain SDK path (more sets than the fast path takes)", 5000, true],
+    ["plain SDK path (fastPath: false)", 1000, false],
+  ])("%s: maxValues %d holds over 100 collections", async (label, maxValues, fastPath) => {
+    const diagLog = captureDiag(DiagLogLevel.WARN);
+    const exporter = countingExporter();
+    const m = createMetrics(open(maxValues), { exporter, fastPath, exportIntervalMillis: 3_600_000 });
+    try {
+      m.requests.add(1, { user: "warm-up" });
+      await m.forceFlush();
+      const before = heapAfterGc();
+      const perCollection = 10_000;
+      for (let c = 0; c < 100; c++) {
+        for (let i = 0; i < perCollection; i++) m.requests.add(1, { user: `u${c * perCollection + i}` });
+        await m.forceFlush();
+      }
+      const growth = heapAfterGc() - before;
+      const series = exporter.counts.map((x) => x.get("open.requests") ?? 0);
+      process.stdout.write(
+        `1e6 distinct values (${label}): heap growth ${growth} bytes, at most ${Math.max(...series)} series\n`,
+      );
+      // maxValues series of their own, plus the overflow series.
+      expect(Math.max(...series)).toBe(maxValues + 1);
+      // What is kept is per series (a few hundred bytes in the SDK), never per distinct value: 1e6 values
+      // kept at even 16 bytes each would be 16 MB.
+      expect(growth).toBeLessThan(maxValues * 1024 + 4 * 1024 * 1024);
+      expect(diagLog.messages.filter((x) => x.message.includes("maxValues"))).toHaveLength(1);
+    } finally {
+      await m.shutdown();
+      diagLog.restore();
+    }
+  });
+});
+
+describe("exit with the OTLP endpoint down", () => {
+  jest.setTimeout(180_000);
+
+  /** Runs the child; resolves with its output and how long it lived after saying "done". */
+  function runChild(args: string[]): Promise<{ stdout: string; afterDone: number; exited: boolean }> {
+    const child = path.join(__dirname, "test", "down-collector-child.ts");
+    return new Promise((resolve) => {
+      let doneAt = 0;
+      let stdout = "";
+      const p = execFile(
+        process.execPath,
+        ["-r", "ts-node/register/transpile-only", child, ...args],
+        { cwd: path.join(__dirname, ".."), timeout: 120_000, killSignal: "SIGKILL" },
+        () => resolve({ stdout, afterDone: Date.now() - doneAt, exited: p.signalCode === null }),
+      );
+      p.stdout!.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (doneAt === 0 && stdout.includes("done")) doneAt = Date.now();
+      });
+    });
+  }
+
+  it("OTLP/HTTP: the process ends by itself once the app is done, also with short export intervals", async () => {
+    const port = await unusedPort();
+    // Lifetimes of 3 intervals: several exports fail and are being retried when the app is done.
+    const results = await Promise.all([
+      runChild(["http/json", String(port), "1000", "3000"]),
+      runChild(["http/json", String(port), "3000", "9000"]),
+      runChild(["http/json", String(port), "1000", "3000", "shutdown"]),
+    ]);
+    for (const [i, r] of results.entries()) {
+      process.stdout.write(`OTLP/HTTP child ${i}: lived ${r.afterDone} ms after done\n`);
+      expect(r.exited).toBe(true);
+      expect(r.stdout).toContain("done");
+      // Bounded by one export timeout (at most the interval here) plus the runner's load.
+      expect(r.afterDone).toBeLessThan(20_000);
+    }
+    // An app that awaits shutdown() at the end still gets it completed before the process ends.
+    expect(results[2]!.stdout).toContain("shut down");
   });
 });

@@ -1,12 +1,11 @@
-// The plain SDK path: real sdk-metrics instruments behind the same checks as the fast path. Used for
-// metrics the fast path cannot pre-resolve (open `maxValues` attributes, very many attribute sets) and
-// for everything when `fastPath: false`.
+// The plain SDK path: real sdk-metrics instruments behind the same checks and bounds as the fast path.
+// Used for metrics with too many attribute sets for the fast path's dense cells, and for everything
+// when `fastPath: false`.
 import type { Attributes, Meter } from "@opentelemetry/api";
 import { ValueType } from "@opentelemetry/api";
-import type { ViewOptions } from "@opentelemetry/sdk-metrics";
-import { InstrumentType } from "@opentelemetry/sdk-metrics";
 import type { ResolvedMetric } from "../definitions";
-import { attributeProblem } from "./attributes";
+import { AttributeIndex, BEYOND_MAX_VALUES, describeRejected } from "./attributes";
+import { limitMessage, MAX_SUM, maxValuesMessage, OVERFLOW_ATTRIBUTES, sumRangeMessage } from "./fast";
 import type { Reporter } from "./report";
 import { show } from "./report";
 
@@ -25,34 +24,26 @@ export function instrumentOptions(metric: ResolvedMetric) {
   };
 }
 
-/** The SDK instrument type a metric is created as (system-health metrics are observable). */
-export function sdkInstrumentType(metric: ResolvedMetric): InstrumentType {
-  if (metric.key === "memoryUsage" || metric.key === "cpuUsage") return InstrumentType.OBSERVABLE_GAUGE;
-  if (metric.key === "uptime") {
-    return metric.kind === "counter" ? InstrumentType.OBSERVABLE_COUNTER : InstrumentType.OBSERVABLE_GAUGE;
-  }
-  return {
-    counter: InstrumentType.COUNTER,
-    upDownCounter: InstrumentType.UP_DOWN_COUNTER,
-    gauge: InstrumentType.GAUGE,
-    histogram: InstrumentType.HISTOGRAM,
-  }[metric.kind];
-}
-
-/** One View per metric, carrying the definition's cardinality limit to the SDK. */
-export function cardinalityView(metric: ResolvedMetric, meterName: string): ViewOptions {
-  return {
-    instrumentName: metric.name,
-    meterName,
-    aggregationCardinalityLimit: metric.cardinalityLimit,
-  };
-}
-
+/**
+ * The plain SDK path keeps the same lifetime bounds as the fast path, ahead of the SDK: sdk-metrics 2.x
+ * applies its limit per collection interval (and at `limit - 1`), so with cumulative temporality it
+ * would admit new attribute sets at every collection. Here the first `limit` sets (each open value up
+ * to `maxValues`) are passed on as themselves, for the life of the process, and the rest as the
+ * overflow set; the SDK then never sees more than `limit + 1` sets. Sums are tracked per set so that
+ * a recording that would take one out of range is refused before it reaches the SDK.
+ */
 export class SdkInstrument {
   private readonly sdk: Recorder;
   private readonly nonNegative: boolean;
-  /** Declared keys → their listed values, or null for open (`maxValues`) attributes. */
-  private readonly allowed: Map<string, ReadonlySet<unknown> | null>;
+  private readonly summed: boolean;
+  private readonly index: AttributeIndex;
+  /** Attribute set (cell index) → its series number; at most `limit` entries. */
+  private readonly series = new Map<number, number>();
+  /** Each series' attributes as passed to the SDK: canonical, frozen, one object per set. */
+  private readonly seriesAttributes: Attributes[] = [];
+  /** Each series' running sum (counters, up-down counters, histogram sums). */
+  private readonly sums: number[] = [];
+  private overflowSeries = -1;
 
   constructor(
     readonly metric: ResolvedMetric,
@@ -75,37 +66,67 @@ export class SdkInstrument {
         break;
     }
     this.nonNegative = metric.kind === "counter" || metric.kind === "histogram";
-    this.allowed = new Map(
-      metric.attributes.map((a) => [a.key, a.values !== undefined ? new Set(a.values) : null]),
-    );
+    this.summed = metric.kind !== "gauge";
+    this.index = new AttributeIndex(metric);
   }
 
-  private check(value: number, attributes: Attributes | undefined): boolean {
+  /** The series `value` goes to, or -1 when the recording is dropped (reported). */
+  private seriesFor(value: number, attributes: Attributes | undefined): number {
     if (typeof value !== "number" || value - value !== 0 || (this.nonNegative && value < 0)) {
       const rule = this.nonNegative ? "a finite number ≥ 0" : "a finite number";
       this.reporter.drop(`${this.metric.name}: value ${show(value)} is not ${rule}`);
-      return false;
+      return -1;
     }
-    if (attributes != null) {
-      // Hot path: lookups in tables built once; the message is only built for a bad set.
-      for (const key in attributes) {
-        const value = attributes[key];
-        if (value === undefined) continue;
-        const allowed = this.allowed.get(key);
-        if (allowed === undefined || (allowed === null ? typeof value !== "string" : !allowed.has(value))) {
-          this.reporter.drop(
-            attributeProblem(this.metric, attributes) ?? `${this.metric.name}: bad attributes`,
-          );
-          return false;
+    // Checked before the set is looked up, so that a refused recording claims no series.
+    if (this.summed && (value > MAX_SUM || value < -MAX_SUM)) {
+      this.reporter.drop(sumRangeMessage(this.metric));
+      return -1;
+    }
+    const cell = attributes == null ? 0 : this.index.resolve(attributes);
+    let s: number | undefined;
+    if (cell >= 0) {
+      s = this.series.get(cell);
+      if (s === undefined) {
+        if (this.series.size < this.metric.cardinalityLimit) {
+          s = this.newSeries(this.index.attributesAt(cell));
+          this.series.set(cell, s);
+        } else {
+          this.reporter.warn(limitMessage(this.metric));
+          s = this.overflow();
         }
       }
+    } else if (cell === BEYOND_MAX_VALUES) {
+      this.reporter.warn(maxValuesMessage(this.metric));
+      s = this.overflow();
+    } else {
+      this.reporter.drop(describeRejected(this.metric, attributes as Attributes));
+      return -1;
     }
-    return true;
+    if (this.summed) {
+      const sum = this.sums[s]! + value;
+      if (sum > MAX_SUM || sum < -MAX_SUM) {
+        this.reporter.drop(sumRangeMessage(this.metric));
+        return -1;
+      }
+      this.sums[s] = sum;
+    }
+    return s;
+  }
+
+  private newSeries(attributes: Attributes): number {
+    this.sums.push(0);
+    return this.seriesAttributes.push(attributes) - 1;
+  }
+
+  private overflow(): number {
+    if (this.overflowSeries < 0) this.overflowSeries = this.newSeries(OVERFLOW_ATTRIBUTES);
+    return this.overflowSeries;
   }
 
   add(value: number, attributes?: Attributes): void {
     try {
-      if (this.check(value, attributes)) this.sdk.add!(value, attributes ?? undefined);
+      const s = this.seriesFor(value, attributes);
+      if (s >= 0) this.sdk.add!(value, this.seriesAttributes[s]);
     } catch (e) {
       this.reporter.error(`${this.metric.name}.add`, e);
     }
@@ -113,7 +134,8 @@ export class SdkInstrument {
 
   record(value: number, attributes?: Attributes): void {
     try {
-      if (this.check(value, attributes)) this.sdk.record!(value, attributes ?? undefined);
+      const s = this.seriesFor(value, attributes);
+      if (s >= 0) this.sdk.record!(value, this.seriesAttributes[s]);
     } catch (e) {
       this.reporter.error(`${this.metric.name}.record`, e);
     }

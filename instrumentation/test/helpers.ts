@@ -1,8 +1,11 @@
 // Test helpers: a diag logger that keeps what it is told, and readers for exported data.
 import type { DiagLogger } from "@opentelemetry/api";
 import { diag, DiagLogLevel } from "@opentelemetry/api";
-import type { MetricData, ResourceMetrics } from "@opentelemetry/sdk-metrics";
+import type { ExportResult } from "@opentelemetry/core";
+import { ExportResultCode } from "@opentelemetry/core";
+import type { MetricData, PushMetricExporter, ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import { AggregationTemporality, InMemoryMetricExporter } from "@opentelemetry/sdk-metrics";
+import type { Catalogue } from "../../definitions";
 
 export interface Captured {
   level: "error" | "warn" | "info" | "debug" | "verbose";
@@ -67,4 +70,32 @@ export function points(m: MetricData): { attributes: Record<string, unknown>; va
 
 function sortKeys(o: Record<string, unknown>): [string, unknown][] {
   return Object.entries(o).sort(([a], [b]) => a.localeCompare(b));
+}
+
+/**
+ * `catalogue` with one metric's cardinality limit replaced. The definitions refuse a limit below the
+ * metric's attribute sets; the module must still hold any limit it is given (a hand-built catalogue,
+ * an older validation), so tests of the run-time bound set one this way.
+ */
+export function withCardinalityLimit<C extends Catalogue>(catalogue: C, key: string, limit: number): C {
+  const list = catalogue.list.map((m) => (m.key === key ? { ...m, cardinalityLimit: limit } : m));
+  return { ...catalogue, list, byKey: Object.fromEntries(list.map((m) => [m.key, m])) } as C;
+}
+
+/** An exporter that keeps only the point count per metric of each export (memory stays flat). */
+export function countingExporter(): PushMetricExporter & { counts: Map<string, number>[] } {
+  const counts: Map<string, number>[] = [];
+  return {
+    counts,
+    export(metrics: ResourceMetrics, done: (result: ExportResult) => void): void {
+      const c = new Map<string, number>();
+      for (const s of metrics.scopeMetrics)
+        for (const m of s.metrics) c.set(m.descriptor.name, m.dataPoints.length);
+      counts.push(c);
+      done({ code: ExportResultCode.SUCCESS });
+    },
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+    selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE,
+  };
 }
