@@ -331,6 +331,28 @@ describe("createMetrics settings", () => {
     }
   });
 
+  it.each(["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"])(
+    "starts with an invalid %s for gRPC, warning once and using the default endpoint",
+    async (name) => {
+      const saved = process.env[name];
+      process.env[name] = "not a url";
+      const diagLog = captureDiag();
+      try {
+        const m = createMetrics(scotty, { protocol: "grpc", exportIntervalMillis: 3_600_000 });
+        expect(m.enabled).toBe(true);
+        m.logStreams.add(1);
+        const warnings = diagLog.messages.filter((x) => x.level === "warn" && x.message.includes(name));
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]!.message).toContain("http://localhost:4317");
+        await m.shutdown();
+      } finally {
+        diagLog.restore();
+        if (saved === undefined) delete process.env[name];
+        else process.env[name] = saved;
+      }
+    },
+  );
+
   it("rejects a delta exporter, naming the setting", () => {
     const exporter = new InMemoryMetricExporter(AggregationTemporality.DELTA);
     expect(() => createMetrics(scotty, { exporter, ...manual })).toThrow(

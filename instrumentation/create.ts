@@ -36,6 +36,7 @@ import { RESERVED_KEYS } from "./types";
 
 const DEFAULT_SCOPE = "observability-stack";
 const DEFAULT_EXIT_FLUSH_TIMEOUT_MILLIS = 5000;
+const DEFAULT_GRPC_ENDPOINT = "http://localhost:4317";
 
 /** Multiplier from milliseconds to a duration histogram's unit. */
 const MILLIS_TO_UNIT: Readonly<Record<string, number>> = { s: 1e-3, ms: 1, us: 1e3, ns: 1e6 };
@@ -80,7 +81,24 @@ function otlpExporter(config: ExportConfig, timers: RetryTimers): PushMetricExpo
     temporalityPreference: AggregationTemporalityPreference.CUMULATIVE,
     ...(config.url !== undefined ? { url: config.url } : {}),
   };
-  if (config.protocol === "grpc") return new GrpcMetricExporter(common);
+  if (config.protocol === "grpc") {
+    try {
+      return new GrpcMetricExporter(common);
+    } catch (e) {
+      // Only the environment can be at fault here (the endpoint option was checked): an invalid
+      // OTEL_* value is reported and replaced by the default (OTel env-var spec), not fatal.
+      if (config.url !== undefined) throw e;
+      const name =
+        process.env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT !== undefined
+          ? "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"
+          : "OTEL_EXPORTER_OTLP_ENDPOINT";
+      diag.warn(
+        `observability-stack: the gRPC exporter refused ${name} (${e instanceof Error ? e.message : String(e)}); ` +
+          `exporting to ${DEFAULT_GRPC_ENDPOINT} instead`,
+      );
+      return new GrpcMetricExporter({ ...common, url: DEFAULT_GRPC_ENDPOINT });
+    }
+  }
   if (config.protocol === "http/protobuf") {
     diag.warn(
       "observability-stack: OTLP http/protobuf needs @opentelemetry/exporter-metrics-otlp-proto, which this " +
