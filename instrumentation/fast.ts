@@ -198,10 +198,13 @@ abstract class FastStorage {
 export class FastSum extends FastStorage {
   private readonly sums: Float64Array;
   private readonly monotonic: boolean;
+  /** The smallest value accepted: 0 for counters, -MAX_SUM for up-down counters. */
+  private readonly least: number;
 
   constructor(metric: ResolvedMetric, reporter: Reporter) {
     super(metric, reporter);
     this.monotonic = metric.kind === "counter";
+    this.least = this.monotonic ? 0 : -MAX_SUM;
     this.sums = new Float64Array(this.maxSeriesCount);
   }
 
@@ -209,14 +212,12 @@ export class FastSum extends FastStorage {
 
   add(value: number, attributes?: Attributes): void {
     try {
-      // One comparison chain rejects non-numbers, NaN, infinities and (for counters) negatives.
-      if (typeof value !== "number" || value - value !== 0 || (this.monotonic && value < 0)) {
-        this.rejectValue(value, this.monotonic ? "a finite number ≥ 0" : "a finite number");
-        return;
-      }
-      // Checked before the set is looked up, so that a refused recording claims no series.
-      if (value > MAX_SUM || value < -MAX_SUM) {
-        this.refuseSum();
+      // One comparison chain rejects non-numbers, NaN, infinities, (for counters) negatives, and values
+      // no sum could take; before the set is looked up, so that a refused recording claims no series.
+      if (typeof value !== "number" || !(value <= MAX_SUM && value >= this.least)) {
+        if (typeof value !== "number" || value - value !== 0 || (this.monotonic && value < 0)) {
+          this.rejectValue(value, this.monotonic ? "a finite number ≥ 0" : "a finite number");
+        } else this.refuseSum();
         return;
       }
       const s = this.seriesOf(attributes);
@@ -318,12 +319,10 @@ export class FastHistogram extends FastStorage {
 
   record(value: number, attributes?: Attributes): void {
     try {
-      if (typeof value !== "number" || !(value >= 0) || value === Infinity) {
-        this.rejectValue(value, "a finite number ≥ 0");
-        return;
-      }
-      if (value > MAX_SUM) {
-        this.refuseSum();
+      if (typeof value !== "number" || !(value >= 0 && value <= MAX_SUM)) {
+        if (typeof value !== "number" || !(value >= 0) || value === Infinity) {
+          this.rejectValue(value, "a finite number ≥ 0");
+        } else this.refuseSum();
         return;
       }
       const s = this.seriesOf(attributes);
