@@ -12,13 +12,39 @@ export function publish(internal: number, external: number, ip: string): docker.
 }
 
 /**
- * What every container of the stack shares: a memory limit (MiB), restart `unless-stopped` and
- * bounded json-file logs.
+ * What every container of the stack shares: a memory limit (MiB) with no swap on top, restart
+ * `unless-stopped` and bounded json-file logs.
  */
 export function containerBasics(
   memoryMb: number,
-): Pick<docker.ContainerArgs, "memory" | "restart" | "logDriver" | "logOpts"> {
-  return { memory: memoryMb, restart: RESTART_POLICY, logDriver: LOG_DRIVER, logOpts: { ...LOG_OPTS } };
+): Pick<docker.ContainerArgs, "memory" | "memorySwap" | "restart" | "logDriver" | "logOpts"> {
+  return {
+    memory: memoryMb,
+    // memory + swap. Left unset, Docker fills in 2 x memory, and the provider then shows a
+    // `memorySwap` diff on every preview after `up`. Equal to memory: the limit is the limit.
+    memorySwap: memoryMb,
+    restart: RESTART_POLICY,
+    logDriver: LOG_DRIVER,
+    logOpts: { ...LOG_OPTS },
+  };
+}
+
+/**
+ * A named data volume. Kept when the stack is destroyed unless `retain` is false (the user asked for
+ * deletion), and never replaced by a rename: a changed name (e.g. a new namePrefix) would make the
+ * provider force-remove the old volume with all its data, so the name is fixed at creation.
+ */
+export function dataVolume(
+  name: string,
+  volumeName: string,
+  retain: boolean,
+  parent: pulumi.Resource,
+): docker.Volume {
+  return new docker.Volume(
+    name,
+    { name: volumeName },
+    { parent, retainOnDelete: retain, ignoreChanges: ["name"] },
+  );
 }
 
 /** The image by exact tag, kept on the host when the stack is destroyed (pulls are slow and may be offline). */

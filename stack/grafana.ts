@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { containerBasics, pinnedImage, publish } from "./container-defaults";
+import { containerBasics, dataVolume, pinnedImage, publish } from "./container-defaults";
+import { SecretFiles } from "./secret-files";
 
 export interface GrafanaFile {
   /** Absolute path inside the container. */
@@ -12,6 +13,13 @@ export interface GrafanaArgs {
   readonly image: string;
   readonly containerName: string;
   readonly volumeName: string;
+  /** Volume that holds the admin-password file (mounted read-only). */
+  readonly secretsVolumeName: string;
+  /**
+   * Keep the data volume (dashboards' state, users, the admin password) when the stack is destroyed.
+   * @default true
+   */
+  readonly retainData?: boolean;
   readonly networkName: pulumi.Input<string>;
   readonly bindAddress: string;
   readonly port: number;
@@ -22,25 +30,38 @@ export interface GrafanaArgs {
   readonly adminPassword: pulumi.Output<string>;
 }
 
-export const GRAFANA_PASSWORD_FILE = "/etc/grafana/secrets/admin_password";
+export const GRAFANA_SECRETS_DIR = "/etc/grafana/secrets";
+export const GRAFANA_PASSWORD_FILE = `${GRAFANA_SECRETS_DIR}/admin_password`;
+/** The uid the Grafana image runs as; it owns the password file. */
+export const GRAFANA_UID = "472";
 
 /** Grafana, provisioned by files: datasources, a dashboard provider and the generated dashboards. */
 export class Grafana extends pulumi.ComponentResource {
   readonly container: docker.Container;
   readonly image: docker.RemoteImage;
   readonly volume: docker.Volume;
+  readonly secrets: SecretFiles;
 
   constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observability-stack:stack:Grafana", name, {}, opts);
     this.image = pinnedImage(name, args.image, this);
-    this.volume = new docker.Volume(`${name}-data`, { name: args.volumeName }, { parent: this });
-    const uploads: docker.types.input.ContainerUpload[] = [
-      ...[...args.files]
-        .sort((a, b) => a.path.localeCompare(b.path))
-        .map((f) => ({ file: f.path, content: f.content })),
-      // Secret input: Pulumi keeps it encrypted in state and masks it in previews.
-      { file: GRAFANA_PASSWORD_FILE, content: pulumi.secret(args.adminPassword) },
-    ];
+    this.volume = dataVolume(`${name}-data`, args.volumeName, args.retainData ?? true, this);
+    // The password lives in a volume of its own (see SecretFiles), so that the uploads below, every
+    // generated file, stay plain text in `pulumi preview --diff`.
+    this.secrets = new SecretFiles(
+      `${name}-secrets`,
+      {
+        volumeName: args.secretsVolumeName,
+        containerName: `${args.containerName}-secrets`,
+        imageId: this.image.imageId,
+        owner: GRAFANA_UID,
+        files: [{ name: "admin_password", content: args.adminPassword }],
+      },
+      { parent: this },
+    );
+    const uploads: docker.types.input.ContainerUpload[] = [...args.files]
+      .sort((a, b) => a.path.localeCompare(b.path))
+      .map((f) => ({ file: f.path, content: f.content }));
     this.container = new docker.Container(
       name,
       {
@@ -57,7 +78,10 @@ export class Grafana extends pulumi.ComponentResource {
           "GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES=false",
         ],
         uploads,
-        volumes: [{ volumeName: this.volume.name, containerPath: "/var/lib/grafana" }],
+        volumes: [
+          { volumeName: this.volume.name, containerPath: "/var/lib/grafana" },
+          { volumeName: this.secrets.volumeName, containerPath: GRAFANA_SECRETS_DIR, readOnly: true },
+        ],
         networksAdvanced: [{ name: args.networkName, aliases: ["grafana"] }],
         ports: [publish(3000, args.port, args.bindAddress)],
         healthcheck: {

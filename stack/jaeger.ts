@@ -29,6 +29,15 @@ export class Jaeger extends pulumi.ComponentResource {
         envs: ["JAEGER_LISTEN_HOST=0.0.0.0"],
         networksAdvanced: [{ name: args.networkName, aliases: ["jaeger"] }],
         ports: [publish(16686, args.uiPort, args.bindAddress)],
+        // The image is Alpine-based (busybox wget); its embedded all-in-one config serves the
+        // healthcheckv2 extension on :13133 at /status.
+        healthcheck: {
+          tests: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:13133/status"],
+          interval: "10s",
+          timeout: "3s",
+          retries: 3,
+          startPeriod: "10s",
+        },
         ...containerBasics(args.memoryMb),
       },
       { parent: this, deleteBeforeReplace: true },

@@ -22,6 +22,8 @@ export interface ObservabilityStackArgs {
   readonly settings: StackSettings;
   /** Admin password of the Grafana container (secret). Required unless settings.existingGrafana. */
   readonly grafanaAdminPassword?: pulumi.Output<string>;
+  /** Key of VictoriaMetrics' admin and debug endpoints (secret). */
+  readonly victoriaMetricsAdminKey: pulumi.Output<string>;
   /** API token of an existing Grafana (secret). Required when settings.existingGrafana. */
   readonly grafanaToken?: pulumi.Output<string>;
 }
@@ -33,6 +35,9 @@ export function stackFiles(catalogue: Catalogue, s: StackSettings): RenderedFile
     dashboards: { hostmetrics: s.hostmetrics, jaegerUiUrl: s.jaegerUiUrl },
   });
 }
+
+/** Where the Grafana container keeps the catalogue's documents. */
+export const CATALOGUE_DOCS_PATH = "/etc/grafana/catalogue";
 
 function fileAt(files: readonly RenderedFile[], path: string): string {
   const f = files.find((x) => x.path === path);
@@ -101,6 +106,9 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         image: s.images.victoriametrics,
         containerName: `${p}-victoriametrics`,
         volumeName: `${p}-victoriametrics-data`,
+        retainData: !s.deleteDataOnDestroy,
+        secretsVolumeName: `${p}-victoriametrics-secrets`,
+        adminKey: args.victoriaMetricsAdminKey,
         networkName,
         bindAddress: s.bindAddress,
         port: s.ports.victoriametrics,
@@ -161,11 +169,15 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       );
     } else {
       const grafanaFiles = files
-        .filter((f) => f.path.startsWith("grafana/"))
+        .filter((f) => f.path.startsWith("grafana/") || !f.path.includes("/"))
         .map((f) => ({
           path: f.path.startsWith("grafana/dashboards/")
             ? `${DEFAULT_GRAFANA_PROVISIONING.dashboardsPath}/${f.path.slice("grafana/dashboards/".length)}`
-            : `/etc/grafana/${f.path.slice("grafana/".length)}`,
+            : f.path.startsWith("grafana/")
+              ? `/etc/grafana/${f.path.slice("grafana/".length)}`
+              : // The catalogue's documents (METRICS.md, metrics.json) travel with the dashboards they
+                // explain, so a PR preview shows a definitions change in them too.
+                `${CATALOGUE_DOCS_PATH}/${f.path}`,
           content: f.content,
         }));
       this.grafana = new Grafana(
@@ -174,6 +186,8 @@ export class ObservabilityStack extends pulumi.ComponentResource {
           image: s.images.grafana,
           containerName: `${p}-grafana`,
           volumeName: `${p}-grafana-data`,
+          secretsVolumeName: `${p}-grafana-secrets`,
+          retainData: !s.deleteDataOnDestroy,
           networkName,
           bindAddress: s.bindAddress,
           port: s.ports.grafana,

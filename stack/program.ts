@@ -18,6 +18,8 @@ const KEYS: readonly (keyof RawSettings)[] = [
   "networkName",
   "namePrefix",
   "existingGrafana",
+  "deleteDataOnDestroy",
+  "exposeBeyondLoopback",
 ];
 
 function readRaw(config: pulumi.Config): RawSettings {
@@ -59,12 +61,14 @@ export function createStack(opts?: pulumi.ComponentResourceOptions): {
       grafanaAdminPassword = generatedPassword.result;
     }
   }
+  const vmAdminKey = new random.RandomPassword("victoriametrics-admin-key", { length: 32, special: false });
   const grafanaToken = settings.existingGrafana === undefined ? undefined : config.getSecret("grafanaToken");
   const stack = new ObservabilityStack(
     "observability",
     {
       catalogue,
       settings,
+      victoriaMetricsAdminKey: pulumi.secret(vmAdminKey.result),
       ...(grafanaAdminPassword ? { grafanaAdminPassword: pulumi.secret(grafanaAdminPassword) } : {}),
       ...(grafanaToken ? { grafanaToken } : {}),
     },
@@ -78,6 +82,7 @@ export function createStack(opts?: pulumi.ComponentResourceOptions): {
     grafanaAdminPassword: grafanaAdminPassword ? pulumi.secret(grafanaAdminPassword) : undefined,
     jaegerUiUrl: e.jaegerUiUrl,
     victoriaMetricsUrl: e.victoriaMetricsUrl,
+    victoriaMetricsAdminKey: pulumi.secret(vmAdminKey.result),
     otlpGrpcEndpoint: e.otlpGrpcEndpoint,
     otlpHttpEndpoint: e.otlpHttpEndpoint,
     collectorHealthUrl: e.collectorHealthUrl,

@@ -52,6 +52,34 @@ describe("resolveSettings", () => {
     );
   });
 
+  it("refuses a retention VictoriaMetrics would not start with (under one day), at preview", () => {
+    for (const r of ["1h", "0d", "23h", "0w"]) {
+      expect(() => resolveSettings({ retention: r })).toThrow(
+        new RegExp(`observability-stack:retention: "${r}" is shorter than one day.*Fix: use "1d" or more`),
+      );
+    }
+    for (const r of ["24h", "1d", "2w", "1y"]) expect(resolveSettings({ retention: r }).retention).toBe(r);
+  });
+
+  it("refuses a bindAddress beyond loopback unless exposeBeyondLoopback acknowledges it", () => {
+    expect(() => resolveSettings({ bindAddress: "0.0.0.0" })).toThrow(
+      /observability-stack:bindAddress: 0\.0\.0\.0 publishes every port.*exposeBeyondLoopback true/,
+    );
+    expect(() => resolveSettings({ bindAddress: "192.168.1.5" })).toThrow(/exposeBeyondLoopback/);
+    expect(resolveSettings({ bindAddress: "127.0.0.2" }).bindAddress).toBe("127.0.0.2");
+    expect(
+      resolveSettings({ bindAddress: "0.0.0.0", exposeBeyondLoopback: "true" }).exposeBeyondLoopback,
+    ).toBe(true);
+  });
+
+  it("keeps the data volumes on destroy unless deleteDataOnDestroy says otherwise", () => {
+    expect(resolveSettings({}).deleteDataOnDestroy).toBe(false);
+    expect(resolveSettings({ deleteDataOnDestroy: true }).deleteDataOnDestroy).toBe(true);
+    expect(() => resolveSettings({ deleteDataOnDestroy: "yes" })).toThrow(
+      /deleteDataOnDestroy: expected true or false/,
+    );
+  });
+
   it("checks the memory budget", () => {
     expect(() => resolveSettings({ memoryMb: { grafana: 200 } })).toThrow(
       /memoryMb: collector \(56\) \+ victoriametrics \(96\) \+ grafana \(200\) = 352 MiB, over memoryBudgetMb 250/,
@@ -79,7 +107,9 @@ describe("resolveSettings", () => {
 
   it("gives host URLs; 0.0.0.0 binds are reached as localhost", () => {
     expect(hostEndpoints(resolveSettings({})).otlpGrpcEndpoint).toBe("http://127.0.0.1:4317");
-    const open = hostEndpoints(resolveSettings({ bindAddress: "0.0.0.0", ports: { grafana: 3300 } }));
+    const open = hostEndpoints(
+      resolveSettings({ bindAddress: "0.0.0.0", exposeBeyondLoopback: true, ports: { grafana: 3300 } }),
+    );
     expect(open.grafanaUrl).toBe("http://localhost:3300");
   });
 });

@@ -61,6 +61,18 @@ export interface StackSettings {
   /** Prefix of container, volume and network names, so two stacks can live on one engine. */
   readonly namePrefix: string;
   readonly existingGrafana?: ExistingGrafanaSettings;
+  /**
+   * Delete the data volumes (metrics history, Grafana database) on `pulumi destroy`.
+   * @default false (the volumes survive destroy and every config change)
+   */
+  readonly deleteDataOnDestroy: boolean;
+  /**
+   * Acknowledges that a bindAddress outside 127.0.0.0/8 publishes every port of the stack (OTLP
+   * receivers, the Jaeger UI and API, VictoriaMetrics' API, Grafana over plain HTTP) to the network,
+   * past host firewalls such as ufw. Required for such a bindAddress.
+   * @default false
+   */
+  readonly exposeBeyondLoopback: boolean;
   /** The Jaeger UI as a browser reaches it, for dashboard links. */
   readonly jaegerUiUrl: string;
 }
@@ -79,6 +91,8 @@ export interface RawSettings {
   readonly networkName?: unknown;
   readonly namePrefix?: unknown;
   readonly existingGrafana?: unknown;
+  readonly deleteDataOnDestroy?: unknown;
+  readonly exposeBeyondLoopback?: unknown;
 }
 
 export const DEFAULT_IMAGES: Images = {
@@ -176,6 +190,30 @@ function url(key: string, raw: unknown): string {
   return v.replace(/\/+$/, "");
 }
 
+const HOURS_PER_UNIT: Readonly<Record<string, number>> = { h: 1, d: 24, w: 24 * 7, y: 24 * 365 };
+
+/**
+ * VictoriaMetrics -retentionPeriod: a number with a unit. A bare number would mean months, and
+ * VictoriaMetrics refuses to start (a crash loop at `pulumi up`) below one day, so both fail here.
+ */
+function retention(raw: unknown): string {
+  const v = str(
+    "retention",
+    raw,
+    "30d",
+    /^\d+[hdwy]$/,
+    'a number with a unit h, d, w or y such as "30d" (a bare number would mean months)',
+  );
+  const hours = Number(v.slice(0, -1)) * (HOURS_PER_UNIT[v.slice(-1)] ?? 0);
+  if (hours < 24) {
+    throw new StackConfigError(
+      "retention",
+      `"${v}" is shorter than one day, the least VictoriaMetrics accepts (it would not start). Fix: use "1d" or more.`,
+    );
+  }
+  return v;
+}
+
 function browserHost(bindAddress: string): string {
   return bindAddress === "0.0.0.0" ? "localhost" : bindAddress;
 }
@@ -197,6 +235,17 @@ export function resolveSettings(raw: RawSettings): StackSettings {
     IPV4,
     "an IPv4 address such as 127.0.0.1 or 0.0.0.0",
   );
+
+  const exposeBeyondLoopback = bool("exposeBeyondLoopback", raw.exposeBeyondLoopback, false);
+  if (!bindAddress.startsWith("127.") && !exposeBeyondLoopback) {
+    throw new StackConfigError(
+      "bindAddress",
+      `${bindAddress} publishes every port of the stack beyond this machine (OTLP receivers, the Jaeger ` +
+        `UI and API, VictoriaMetrics' API, Grafana over plain HTTP), past host firewalls such as ufw. ` +
+        `Fix: keep 127.0.0.1, or acknowledge it with pulumi config set observability-stack:exposeBeyondLoopback true ` +
+        `(see README, "Security").`,
+    );
+  }
 
   const portsRaw = objectOf("ports", raw.ports, Object.keys(DEFAULT_PORTS));
   const ports = Object.fromEntries(
@@ -268,13 +317,7 @@ export function resolveSettings(raw: RawSettings): StackSettings {
     ports,
     memoryMb,
     memoryBudgetMb,
-    retention: str(
-      "retention",
-      raw.retention,
-      "30d",
-      /^\d+[hdwy]$/,
-      'a number with a unit h, d, w or y such as "30d" (a bare number would mean months)',
-    ),
+    retention: retention(raw.retention),
     hostmetrics: bool("hostmetrics", raw.hostmetrics, true),
     debugExporter: bool("debugExporter", raw.debugExporter, false),
     networkName: str(
@@ -292,6 +335,8 @@ export function resolveSettings(raw: RawSettings): StackSettings {
       "lower-case letters, digits and -",
     ),
     ...(existingGrafana ? { existingGrafana } : {}),
+    deleteDataOnDestroy: bool("deleteDataOnDestroy", raw.deleteDataOnDestroy, false),
+    exposeBeyondLoopback,
     jaegerUiUrl: `http://${host}:${ports.jaegerUi}`,
   };
 }

@@ -14,6 +14,7 @@ function program(): typeof Program {
 }
 
 const PASSWORD = "mock-generated-password-9f3b";
+const VM_KEY = "mock-generated-vm-admin-key-51ac0e";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 interface Recorded {
@@ -32,7 +33,8 @@ function setup(preview: boolean, config: Record<string, unknown> = {}, secretKey
         recorded.push({ type: args.type, name: args.name, inputs: args.inputs });
         const state: Record<string, unknown> = { ...args.inputs };
         if (args.type === "docker:index/remoteImage:RemoteImage") state.imageId = `sha256:${args.name}`;
-        if (args.type === "random:index/randomPassword:RandomPassword") state.result = PASSWORD;
+        if (args.type === "random:index/randomPassword:RandomPassword")
+          state.result = args.name === "victoriametrics-admin-key" ? VM_KEY : PASSWORD;
         if (args.type === "grafana:oss/folder:Folder") state.uid = args.inputs.uid;
         return { id: `${args.name}-id`, state };
       },
@@ -126,22 +128,29 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
     expect(recorded.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
       "docker:index/container:Container observability-collector",
       "docker:index/container:Container observability-grafana",
+      "docker:index/container:Container observability-grafana-secrets",
       "docker:index/container:Container observability-jaeger",
       "docker:index/container:Container observability-victoriametrics",
+      "docker:index/container:Container observability-victoriametrics-secrets",
       "docker:index/network:Network observability-network",
       "docker:index/remoteImage:RemoteImage observability-collector",
       "docker:index/remoteImage:RemoteImage observability-grafana",
       "docker:index/remoteImage:RemoteImage observability-jaeger",
       "docker:index/remoteImage:RemoteImage observability-victoriametrics",
       "docker:index/volume:Volume observability-grafana-data",
+      "docker:index/volume:Volume observability-grafana-secrets-volume",
       "docker:index/volume:Volume observability-victoriametrics-data",
+      "docker:index/volume:Volume observability-victoriametrics-secrets-volume",
       "observability-stack:stack:Collector observability-collector",
       "observability-stack:stack:Grafana observability-grafana",
       "observability-stack:stack:Jaeger observability-jaeger",
       "observability-stack:stack:Network observability-network",
       "observability-stack:stack:ObservabilityStack observability",
+      "observability-stack:stack:SecretFiles observability-grafana-secrets",
+      "observability-stack:stack:SecretFiles observability-victoriametrics-secrets",
       "observability-stack:stack:VictoriaMetrics observability-victoriametrics",
       "random:index/randomPassword:RandomPassword grafana-admin-password",
+      "random:index/randomPassword:RandomPassword victoriametrics-admin-key",
     ]);
   });
 
@@ -203,6 +212,8 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
   it("has healthchecks where the image can run one, and none for the shell-less collector", () => {
     const vm = byName("observability-victoriametrics").inputs.healthcheck as { tests: string[] };
     expect(vm.tests.join(" ")).toContain("http://127.0.0.1:8428/health");
+    const jaeger = byName("observability-jaeger").inputs.healthcheck as { tests: string[] };
+    expect(jaeger.tests.join(" ")).toContain("http://127.0.0.1:13133/status");
     const grafana = byName("observability-grafana").inputs.healthcheck as { tests: string[] };
     expect(grafana.tests.join(" ")).toContain("http://127.0.0.1:3000/api/health");
     expect(byName("observability-collector").inputs.healthcheck).toBeUndefined();
@@ -211,9 +222,15 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
   it("keeps VictoriaMetrics and Grafana data in named volumes, with 30 days retention", () => {
     expect(byName("observability-victoriametrics").inputs.volumes).toEqual([
       { volumeName: "obs-victoriametrics-data", containerPath: "/victoria-metrics-data" },
+      {
+        volumeName: "obs-victoriametrics-secrets",
+        containerPath: "/etc/victoriametrics/secrets",
+        readOnly: true,
+      },
     ]);
     expect(byName("observability-grafana").inputs.volumes).toEqual([
       { volumeName: "obs-grafana-data", containerPath: "/var/lib/grafana" },
+      { volumeName: "obs-grafana-secrets", containerPath: "/etc/grafana/secrets", readOnly: true },
     ]);
     const cmd = byName("observability-victoriametrics").inputs.command as string[];
     expect(cmd).toContain("-retentionPeriod=30d");
@@ -260,11 +277,17 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
       expect(plainStrings(r.inputs).filter((s) => s.includes(PASSWORD))).toEqual([]);
     }
     const grafana = byName("observability-grafana").inputs;
-    expect(isSecretValue(grafana.uploads)).toBe(true);
-    expect(unwrap(grafana.uploads)).toContainEqual({
-      file: "/etc/grafana/secrets/admin_password",
-      content: PASSWORD,
-    });
+    // The generated files stay plain (a PR preview must show them); the password is the only upload
+    // of a carrier container that is created, never started, and writes it into the secrets volume.
+    expect(isSecretValue(grafana.uploads)).toBe(false);
+    expect(JSON.stringify(grafana.uploads)).not.toContain("admin_password");
+    const carrier = byName("observability-grafana-secrets").inputs;
+    expect(isSecretValue(carrier.uploads)).toBe(true);
+    expect(unwrap(carrier.uploads)).toEqual([
+      { file: "/secrets/admin_password", content: PASSWORD, owner: "472", permissions: "0400" },
+    ]);
+    expect(carrier).toMatchObject({ start: false, mustRun: false, networkMode: "none", readOnly: true });
+    expect(carrier.volumes).toEqual([{ volumeName: "obs-grafana-secrets", containerPath: "/secrets" }]);
     const envs = grafana.envs as string[];
     expect(envs).toContain("GF_SECURITY_ADMIN_PASSWORD__FILE=/etc/grafana/secrets/admin_password");
     expect(envs).toContain("GF_AUTH_ANONYMOUS_ENABLED=false");
@@ -272,6 +295,46 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
     expect(envs.some((e) => e.startsWith("GF_SECURITY_ADMIN_PASSWORD="))).toBe(false);
     const plainOutputs = { ...outputs, grafanaAdminPassword: undefined };
     expect(JSON.stringify(plainOutputs)).not.toContain(PASSWORD);
+  });
+
+  it("puts VictoriaMetrics' admin and debug endpoints behind a generated key, read from a secret file", async () => {
+    const cmd = byName("observability-victoriametrics").inputs.command as string[];
+    for (const flag of [
+      "deleteAuthKey",
+      "snapshotAuthKey",
+      "forceMergeAuthKey",
+      "search.resetCacheAuthKey",
+      "configAuthKey",
+      "reloadAuthKey",
+      "flagsAuthKey",
+      "pprofAuthKey",
+    ]) {
+      expect(cmd).toContain(`-${flag}=file:///etc/victoriametrics/secrets/admin_key`);
+    }
+    const carrier = byName("observability-victoriametrics-secrets").inputs;
+    expect(isSecretValue(carrier.uploads)).toBe(true);
+    expect(unwrap(carrier.uploads)).toEqual([
+      { file: "/secrets/admin_key", content: VM_KEY, owner: "0", permissions: "0400" },
+    ]);
+    for (const r of recorded) expect(plainStrings(r.inputs).filter((x) => x.includes(VM_KEY))).toEqual([]);
+    expect(await pulumi.isSecret(outputs.victoriaMetricsAdminKey as pulumi.Output<string>)).toBe(true);
+    expect(await value(outputs.victoriaMetricsAdminKey as pulumi.Output<string>)).toBe(VM_KEY);
+  });
+
+  it("sets memorySwap equal to memory on every container (no swap, and no drift after up)", () => {
+    for (const r of recorded.filter(
+      (x) => x.type === "docker:index/container:Container" && !x.name.endsWith("-secrets"),
+    )) {
+      expect(r.inputs.memorySwap).toBe(r.inputs.memory);
+      expect(r.inputs.memory).toBeGreaterThan(0);
+    }
+  });
+
+  it("uploads the catalogue's documents with the dashboards, so a PR preview shows them", () => {
+    const uploads = unwrap(byName("observability-grafana").inputs.uploads) as Upload[];
+    const files = uploads.map((u) => u.file);
+    expect(files).toContain("/etc/grafana/catalogue/METRICS.md");
+    expect(files).toContain("/etc/grafana/catalogue/metrics.json");
   });
 
   it("replaces containers delete-first (fixed host ports) and outputs the endpoints an app needs", () => {
@@ -308,8 +371,10 @@ describe("resource options", () => {
     expect(containers.map((c) => c.name).sort()).toEqual([
       "observability-collector",
       "observability-grafana",
+      "observability-grafana-secrets",
       "observability-jaeger",
       "observability-victoriametrics",
+      "observability-victoriametrics-secrets",
     ]);
     for (const c of containers) expect(c.opts.deleteBeforeReplace).toBe(true);
     // Every resource but the root is parented to one of the stack's components.
@@ -338,8 +403,13 @@ describe.each([true, false])("an existing Grafana (preview=%s)", (preview) => {
         .filter((r) => r.type === "docker:index/container:Container")
         .map((r) => r.name)
         .sort(),
-    ).toEqual(["observability-collector", "observability-jaeger", "observability-victoriametrics"]);
-    expect(types).not.toContain("random:index/randomPassword:RandomPassword");
+    ).toEqual([
+      "observability-collector",
+      "observability-jaeger",
+      "observability-victoriametrics",
+      "observability-victoriametrics-secrets",
+    ]);
+    expect(recorded.map((r) => r.name)).not.toContain("grafana-admin-password");
     expect(types).toContain("observability-stack:stack:ExistingGrafana");
     expect(types).toContain("pulumi:providers:grafana");
     const folder = recorded.filter((r) => r.type === "grafana:oss/folder:Folder");
@@ -379,7 +449,7 @@ describe("config", () => {
   it("uses a configured admin password, kept secret", async () => {
     setup(true, { grafanaAdminPassword: "configured-secret-pw" }, ["grafanaAdminPassword"]);
     const { outputs } = await build();
-    expect(recorded.map((r) => r.type)).not.toContain("random:index/randomPassword:RandomPassword");
+    expect(recorded.map((r) => r.name)).not.toContain("grafana-admin-password");
     expect(await pulumi.isSecret(outputs.grafanaAdminPassword as pulumi.Output<string>)).toBe(true);
     for (const r of recorded)
       expect(plainStrings(r.inputs).filter((s) => s.includes("configured-secret-pw"))).toEqual([]);
@@ -437,11 +507,11 @@ module.exports.default = defineMetrics({
   });
 
   it("opens the ports when bindAddress is 0.0.0.0", async () => {
-    setup(false, { bindAddress: "0.0.0.0" });
+    setup(false, { bindAddress: "0.0.0.0", exposeBeyondLoopback: true });
     await build();
     const ports = recorded
       .filter((r) => r.type === "docker:index/container:Container")
-      .flatMap((r) => r.inputs.ports as Port[]);
+      .flatMap((r) => (r.inputs.ports as Port[] | undefined) ?? []);
     expect(ports.length).toBe(7);
     for (const p of ports) expect(p.ip).toBe("0.0.0.0");
   });

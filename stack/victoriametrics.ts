@@ -1,23 +1,52 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { containerBasics, pinnedImage, publish } from "./container-defaults";
+import { containerBasics, dataVolume, pinnedImage, publish } from "./container-defaults";
+import { SecretFiles } from "./secret-files";
 
 export interface VictoriaMetricsArgs {
   readonly image: string;
   readonly containerName: string;
   readonly volumeName: string;
+  /**
+   * Keep the data volume (all metrics history) when the stack is destroyed.
+   * @default true
+   */
+  readonly retainData?: boolean;
   readonly networkName: pulumi.Input<string>;
   readonly bindAddress: string;
   readonly port: number;
   readonly memoryMb: number;
   /** -retentionPeriod with a unit ("30d"). */
   readonly retention: string;
+  /** Key that VictoriaMetrics' admin and debug endpoints require (secret). */
+  readonly adminKey: pulumi.Output<string>;
+  /** Volume that holds the admin-key file (mounted read-only). */
+  readonly secretsVolumeName: string;
   /** Prometheus-format scrape config (victoriametrics/scrape.yaml of the render output). */
   readonly scrapeConfig: string;
 }
 
 export const VM_DATA_PATH = "/victoria-metrics-data";
 export const VM_SCRAPE_CONFIG_PATH = "/etc/victoriametrics/scrape.yaml";
+export const VM_SECRETS_DIR = "/etc/victoriametrics/secrets";
+export const VM_ADMIN_KEY_FILE = `${VM_SECRETS_DIR}/admin_key`;
+
+/**
+ * The endpoints that can delete or expose data, or change the running server, each behind the admin
+ * key: delete_series, snapshots, force merge, rollup-cache reset, the scrape config and its reload,
+ * flags and pprof. (Writes, imports and queries have no key of their own; the loopback binding guards
+ * them: see README, "Security".)
+ */
+export const VM_AUTH_KEY_FLAGS = [
+  "deleteAuthKey",
+  "snapshotAuthKey",
+  "forceMergeAuthKey",
+  "search.resetCacheAuthKey",
+  "configAuthKey",
+  "reloadAuthKey",
+  "flagsAuthKey",
+  "pprofAuthKey",
+] as const;
 
 /** The flags the stack runs VictoriaMetrics with (the end-to-end test runs the real binary with them). */
 export function victoriaMetricsFlags(a: {
@@ -26,7 +55,11 @@ export function victoriaMetricsFlags(a: {
   dataPath: string;
   scrapeConfigPath: string;
   listen: string;
+  /** A file holding the admin key (VictoriaMetrics reads `file://` flag values). */
+  adminKeyFile?: string;
 }): string[] {
+  const keys =
+    a.adminKeyFile === undefined ? [] : VM_AUTH_KEY_FLAGS.map((f) => `-${f}=file://${a.adminKeyFile}`);
   return [
     `-storageDataPath=${a.dataPath}`,
     `-retentionPeriod=${a.retention}`,
@@ -34,6 +67,7 @@ export function victoriaMetricsFlags(a: {
     `-memory.allowedBytes=${Math.floor(a.memoryMb / 2)}MiB`,
     `-promscrape.config=${a.scrapeConfigPath}`,
     `-httpListenAddr=${a.listen}`,
+    ...keys,
   ];
 }
 
@@ -42,12 +76,23 @@ export class VictoriaMetrics extends pulumi.ComponentResource {
   readonly container: docker.Container;
   readonly image: docker.RemoteImage;
   readonly volume: docker.Volume;
+  readonly secrets: SecretFiles;
 
   constructor(name: string, args: VictoriaMetricsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observability-stack:stack:VictoriaMetrics", name, {}, opts);
     this.image = pinnedImage(name, args.image, this);
     // A named volume outlives container replacement, so data survives config changes.
-    this.volume = new docker.Volume(`${name}-data`, { name: args.volumeName }, { parent: this });
+    this.volume = dataVolume(`${name}-data`, args.volumeName, args.retainData ?? true, this);
+    this.secrets = new SecretFiles(
+      `${name}-secrets`,
+      {
+        volumeName: args.secretsVolumeName,
+        containerName: `${args.containerName}-secrets`,
+        imageId: this.image.imageId,
+        files: [{ name: "admin_key", content: args.adminKey }],
+      },
+      { parent: this },
+    );
     this.container = new docker.Container(
       name,
       {
@@ -59,9 +104,13 @@ export class VictoriaMetrics extends pulumi.ComponentResource {
           dataPath: VM_DATA_PATH,
           scrapeConfigPath: VM_SCRAPE_CONFIG_PATH,
           listen: ":8428",
+          adminKeyFile: VM_ADMIN_KEY_FILE,
         }),
         uploads: [{ file: VM_SCRAPE_CONFIG_PATH, content: args.scrapeConfig }],
-        volumes: [{ volumeName: this.volume.name, containerPath: VM_DATA_PATH }],
+        volumes: [
+          { volumeName: this.volume.name, containerPath: VM_DATA_PATH },
+          { volumeName: this.secrets.volumeName, containerPath: VM_SECRETS_DIR, readOnly: true },
+        ],
         networksAdvanced: [{ name: args.networkName, aliases: ["victoriametrics"] }],
         ports: [publish(8428, args.port, args.bindAddress)],
         // The image is Alpine-based, so busybox wget can probe /health.

@@ -1,0 +1,353 @@
+// `npm run test:up`: a real `pulumi up` of the dev stack on the local dockerd, then checks against the
+// containers themselves, no drift, a replacement that keeps data, and `pulumi destroy` (run through
+// scripts/engine.sh, which provides the tools, plugins, dockerd, peers and local images).
+//
+// No Grafana image can exist here (it is not served, and pulls fail), so the Grafana image and what
+// depends on it (the Grafana container and its password carrier) are left out with
+// `--exclude <urn> --exclude-dependents`; their inputs are checked by the preview and the mock tests.
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { renderFiles } from "../../render";
+import { scotty } from "../../definitions";
+import { dashboardQueries, substituteVariables } from "../../dashboards";
+import { VictoriaMetricsClient } from "../e2e/vm";
+import {
+  CHANGED_CATALOGUE,
+  Checks,
+  checkDefinitionsDiff,
+  copyProject,
+  engineTmp,
+  log,
+  previewSteps,
+  pulumi,
+  pulumiOk,
+  REPO,
+  tail,
+  typeAndName,
+} from "./harness";
+
+const c = new Checks("up");
+const HEALTH_TIMEOUT_S = 90;
+// Its own name prefix, so that the test never touches (or deletes) a user's stack on this engine.
+const PREFIX = "obs-enginetest";
+const CONTAINERS = {
+  collector: `${PREFIX}-otel-collector`,
+  jaeger: `${PREFIX}-jaeger`,
+  victoriametrics: `${PREFIX}-victoriametrics`,
+  vmSecrets: `${PREFIX}-victoriametrics-secrets`,
+};
+const VOLUMES = [`${PREFIX}-victoriametrics-data`];
+const NETWORK = `${PREFIX}-observability`;
+const VM = "http://127.0.0.1:8428";
+
+function docker(args: readonly string[]): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync("docker", args, { encoding: "utf8" });
+  return { status: r.status ?? -1, stdout: (r.stdout ?? "").trim(), stderr: (r.stderr ?? "").trim() };
+}
+
+function inspect(name: string, format: string): string | undefined {
+  const r = docker(["inspect", "--format", format, name]);
+  return r.status === 0 ? r.stdout : undefined;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function httpOk(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(3000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(
+  timeoutS: number,
+  probe: () => Promise<boolean> | boolean,
+): Promise<number | undefined> {
+  const start = Date.now();
+  while (Date.now() - start < timeoutS * 1000) {
+    if (await probe()) return (Date.now() - start) / 1000;
+    await sleep(1000);
+  }
+  return undefined;
+}
+
+/** The example app, sending OTLP to the stack's published gRPC port. */
+function runApp(serviceName: string, durationMs: number): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", path.join(REPO, "examples/scotty-app.ts")],
+      {
+        cwd: REPO,
+        env: {
+          ...process.env,
+          OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4317",
+          OTEL_SERVICE_NAME: serviceName,
+          EXAMPLE_DURATION_MS: String(durationMs),
+          EXAMPLE_EXPORT_INTERVAL_MS: "2000",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("exit", (code) => resolve({ code: code ?? -1, output: out }));
+  });
+}
+
+/** URNs of the Grafana image (no such image here); --exclude-dependents takes what needs it. */
+function grafanaExcludes(project: string): string[] {
+  const steps = previewSteps(pulumiOk(project, ["preview", "--json"]).stdout);
+  const image = steps.find(
+    (s) => typeAndName(s.urn) === "docker:index/remoteImage:RemoteImage::observability-grafana",
+  );
+  if (image === undefined) throw new Error("the preview has no Grafana image to exclude");
+  return ["--exclude", image.urn, "--exclude-dependents"];
+}
+
+async function checkHealth(): Promise<void> {
+  for (const name of [CONTAINERS.jaeger, CONTAINERS.victoriametrics]) {
+    const s = await waitFor(HEALTH_TIMEOUT_S, () => inspect(name, "{{.State.Health.Status}}") === "healthy");
+    c.ok(
+      s !== undefined,
+      `${name} reports healthy (docker inspect) ${s !== undefined ? `after ${s.toFixed(0)}s` : `not within ${HEALTH_TIMEOUT_S}s`}`,
+    );
+  }
+  // The collector image is FROM scratch: no shell, no probe binary, so Docker cannot run a healthcheck
+  // in it. Its health_check extension, published on 127.0.0.1:13133, is probed from the host instead.
+  const s = await waitFor(
+    HEALTH_TIMEOUT_S,
+    async () =>
+      inspect(CONTAINERS.collector, "{{.State.Running}}") === "true" &&
+      (await httpOk("http://127.0.0.1:13133/")),
+  );
+  c.ok(
+    s !== undefined,
+    `${CONTAINERS.collector} is running and its health_check answers 200 ${s !== undefined ? `after ${s.toFixed(0)}s` : ""}`,
+  );
+}
+
+async function checkData(client: VictoriaMetricsClient): Promise<void> {
+  // Failures on purpose, as in the e2e: the collector creates its send-failed counters only at the
+  // first failed send, and the pipeline dashboard's failure panels must be answered by real series.
+  docker(["stop", CONTAINERS.jaeger, CONTAINERS.victoriametrics]);
+  const failing = runApp("scotty-failures", 6_000);
+  const sawFailures = await waitFor(60, async () => {
+    try {
+      const text = await (await fetch("http://127.0.0.1:8888/metrics")).text();
+      return (
+        /^otelcol_exporter_send_failed_spans\{/m.test(text) &&
+        /^otelcol_exporter_send_failed_metric_points\{/m.test(text)
+      );
+    } catch {
+      return false;
+    }
+  });
+  await failing;
+  c.ok(
+    sawFailures !== undefined,
+    "with Jaeger and VictoriaMetrics stopped, the collector container counted failed sends",
+  );
+  docker(["start", CONTAINERS.victoriametrics, CONTAINERS.jaeger]);
+  await waitFor(
+    HEALTH_TIMEOUT_S,
+    () => inspect(CONTAINERS.victoriametrics, "{{.State.Health.Status}}") === "healthy",
+  );
+  await waitFor(HEALTH_TIMEOUT_S, () => inspect(CONTAINERS.jaeger, "{{.State.Health.Status}}") === "healthy");
+
+  const app = await runApp("scotty", 12_000);
+  if (!c.ok(app.code === 0, `the example app exited ${app.code}`)) log(tail(app.output));
+
+  const want = [
+    ...scotty.list.flatMap((m) => m.seriesNames),
+    "otelcol_receiver_accepted_metric_points",
+    "otelcol_exporter_sent_metric_points",
+    "otelcol_exporter_send_failed_metric_points",
+    "system_cpu_time_seconds_total",
+  ];
+  let samples = new Map<string, number>();
+  await waitFor(120, async () => {
+    await client.forceFlush();
+    samples = await client.samplesPerName(want);
+    return want.every((s) => (samples.get(s) ?? 0) >= 3);
+  });
+  const short = want.filter((s) => (samples.get(s) ?? 0) < 3);
+  c.ok(
+    short.length === 0,
+    `the VictoriaMetrics container holds every series (${want.length} names, >= 3 samples each)`,
+    short.join(", "),
+  );
+
+  const files = renderFiles(scotty);
+  let total = 0;
+  const empty: string[] = [];
+  for (const f of files.filter((x) => x.path.startsWith("grafana/dashboards/"))) {
+    for (const q of dashboardQueries({ model: JSON.parse(f.content) as Record<string, unknown> })) {
+      total++;
+      const expr = substituteVariables(q, { __rate_interval: "1m" });
+      if ((await client.queryRange(expr, 180, 5)).length === 0) empty.push(`${f.path}: ${q}`);
+    }
+  }
+  log(`up: ${total - empty.length}/${total} dashboard queries answered by the stack's containers`);
+  for (const e of empty) log(`  no data: ${e}`);
+  c.ok(total > 0 && empty.length === 0, "every dashboard query is answered by the VictoriaMetrics container");
+
+  const services = await waitFor(30, async () => {
+    try {
+      const body = (await (await fetch("http://127.0.0.1:16686/api/services")).json()) as { data?: string[] };
+      return (body.data ?? []).includes("scotty");
+    } catch {
+      return false;
+    }
+  });
+  c.ok(
+    services !== undefined,
+    "the Jaeger container holds the app's traces (service scotty in /api/services)",
+  );
+}
+
+async function main(): Promise<void> {
+  const tmp = engineTmp();
+  const project = copyProject(path.join(tmp, "up-project"));
+  pulumiOk(project, ["stack", "init", "dev"]);
+  pulumiOk(project, ["config", "set", "namePrefix", PREFIX]);
+  const stale = VOLUMES.filter((v) => docker(["volume", "inspect", v]).status === 0);
+  if (stale.length > 0)
+    throw new Error(
+      `volume(s) ${stale.join(", ")} exist already (an earlier run?); remove them: docker volume rm ${stale.join(" ")}`,
+    );
+  const excludes = grafanaExcludes(project);
+  const client = new VictoriaMetricsClient(VM);
+  let destroyed = false;
+  try {
+    // 1. up
+    const up = pulumi(project, ["up", "--yes", "--skip-preview", ...excludes]);
+    log(`[up] pulumi up: exit ${up.status} in ${up.seconds.toFixed(0)}s`);
+    if (!c.ok(up.status === 0, "pulumi up of the dev stack (without the Grafana image and its dependents)")) {
+      log(tail(up.stdout, 60));
+      log(tail(up.stderr, 30));
+      return;
+    }
+    log(tail(up.stdout, 12));
+    await checkHealth();
+
+    // 2. The generated secrets: in state (encrypted) and in the secret files only.
+    const key = pulumiOk(project, [
+      "stack",
+      "output",
+      "victoriaMetricsAdminKey",
+      "--show-secrets",
+    ]).stdout.trim();
+    const password = pulumiOk(project, [
+      "stack",
+      "output",
+      "grafanaAdminPassword",
+      "--show-secrets",
+    ]).stdout.trim();
+    c.ok(key.length >= 32 && password.length >= 24, "the admin key and the Grafana password were generated");
+    const everything = [
+      pulumiOk(project, ["stack", "output", "--json"]).stdout,
+      pulumiOk(project, ["stack", "export"]).stdout,
+      fs.readFileSync(path.join(tmp, "pulumi-commands.log"), "utf8"),
+      ...Object.values(CONTAINERS).map((n) => docker(["inspect", n]).stdout),
+    ].join("\n");
+    c.ok(
+      !everything.includes(key) && !everything.includes(password),
+      "neither secret is in outputs, state, command output or docker inspect",
+    );
+    c.ok(
+      (await fetch(`${VM}/api/v1/admin/tsdb/delete_series?match[]={__name__=~".+"}`, { method: "POST" }))
+        .status === 401,
+      "VictoriaMetrics refuses delete_series without the admin key",
+    );
+    c.ok(
+      (await fetch(`${VM}/debug/pprof/`)).status === 401 && (await fetch(`${VM}/flags`)).status === 401,
+      "VictoriaMetrics refuses pprof and flags without the admin key",
+    );
+    c.ok(
+      (await fetch(`${VM}/flags?authKey=${encodeURIComponent(key)}`)).ok,
+      "the admin key from the secret file opens /flags",
+    );
+
+    // 3. Data through the containers: the app's OTLP, the collector config, the network aliases, the scrape.
+    await checkData(client);
+
+    // 4. No drift right after up.
+    const again = pulumi(project, ["preview", "--expect-no-changes", "--diff", ...excludes]);
+    c.ok(
+      again.status === 0,
+      `pulumi preview --expect-no-changes right after up passes (${again.seconds.toFixed(0)}s)`,
+      tail(again.stdout, 60),
+    );
+
+    // 5. The definitions change on this up-ed stack shows readably.
+    fs.writeFileSync(path.join(project, CHANGED_CATALOGUE.file), CHANGED_CATALOGUE.source);
+    pulumiOk(project, ["config", "set", "definitions", `./${CHANGED_CATALOGUE.file}`]);
+    const diff = pulumiOk(project, ["preview", "--diff"]);
+    fs.writeFileSync(path.join(tmp, "up-definitions-diff.txt"), diff.stdout);
+    checkDefinitionsDiff(c, "up-ed stack", diff.stdout, password);
+    const changedOthers = previewSteps(pulumiOk(project, ["preview", "--json"]).stdout)
+      .filter((s) => s.op !== "same" && !s.urn.includes("Grafana"))
+      .map((s) => `${s.op} ${typeAndName(s.urn)}`);
+    c.ok(
+      changedOthers.length === 0,
+      "the definitions change touches nothing but Grafana",
+      changedOthers.join("\n"),
+    );
+    pulumiOk(project, ["config", "rm", "definitions"]);
+
+    // 6. A retention change replaces the VictoriaMetrics container and keeps the data.
+    const marker = `engine_test_marker_${Date.now()}`;
+    await fetch(`${VM}/api/v1/import/prometheus`, { method: "POST", body: `${marker} 42\n` });
+    await client.forceFlush();
+    const before = (await client.query(marker)).length;
+    pulumiOk(project, ["config", "set", "retention", "31d"]);
+    const replace = pulumi(project, ["up", "--yes", "--skip-preview", ...excludes]);
+    c.ok(
+      replace.status === 0 && /replaced/.test(replace.stdout),
+      `a retention change replaced the VictoriaMetrics container (${replace.seconds.toFixed(0)}s)`,
+      tail(replace.stdout, 30),
+    );
+    await waitFor(
+      HEALTH_TIMEOUT_S,
+      () => inspect(CONTAINERS.victoriametrics, "{{.State.Health.Status}}") === "healthy",
+    );
+    const cmd = inspect(CONTAINERS.victoriametrics, "{{json .Args}}") ?? "";
+    c.ok(cmd.includes("-retentionPeriod=31d"), "the new container runs with -retentionPeriod=31d");
+    const after = await client.query(marker);
+    c.ok(
+      before === 1 && after.length === 1 && after[0]?.value?.[1] === "42",
+      "the data written before the replacement is still there",
+    );
+
+    // 7. destroy: containers and network go, the data volume stays (README: "What survives what").
+    const destroy = pulumi(project, ["destroy", "--yes", "--skip-preview"]);
+    destroyed = destroy.status === 0;
+    c.ok(destroyed, `pulumi destroy (${destroy.seconds.toFixed(0)}s)`, tail(destroy.stdout, 30));
+    const left = Object.values(CONTAINERS).filter((n) => docker(["inspect", n]).status === 0);
+    c.ok(left.length === 0, "destroy removed every container", left.join(", "));
+    c.ok(docker(["network", "inspect", NETWORK]).status !== 0, "destroy removed the network");
+    const kept = VOLUMES.filter((v) => docker(["volume", "inspect", v]).status === 0);
+    c.ok(kept.length === VOLUMES.length, `destroy kept the data volume(s): ${kept.join(", ")}`);
+    const secretsVolume = docker(["volume", "inspect", `${PREFIX}-victoriametrics-secrets`]).status === 0;
+    c.ok(!secretsVolume, "destroy removed the secrets volume (it holds no user data)");
+    log(
+      `[up] after destroy: containers ${left.length}, network ${docker(["network", "inspect", NETWORK]).status === 0 ? "left" : "gone"}, volumes kept: ${kept.join(", ") || "none"}`,
+    );
+  } finally {
+    if (!destroyed) pulumi(project, ["destroy", "--yes", "--skip-preview"]);
+    // The test's own data volume: it wrote it, so it removes it.
+    for (const v of VOLUMES) docker(["volume", "rm", "-f", v]);
+    c.finish();
+  }
+}
+
+main().catch((e: unknown) => {
+  log(`[up] ERROR: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  process.exitCode = 1;
+});
