@@ -114,7 +114,8 @@ describe("components vs the pinned core distribution", () => {
     const emitted = emittedComponentTypes(collectorConfig(scotty, { hostmetrics: true, debug: true }));
     expect(emitted).toEqual({
       receivers: ["host_metrics", "otlp"],
-      processors: ["batch", "memory_limiter"],
+      // resource: the host pipeline's job/instance (it is in the core distribution).
+      processors: ["batch", "memory_limiter", "resource"],
       exporters: ["debug", "otlp_grpc", "prometheus_remote_write"],
       extensions: ["health_check"],
     });

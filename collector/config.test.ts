@@ -60,27 +60,34 @@ describe("collectorConfig structure", () => {
   const config = collectorConfig(scotty);
   const pipelines = config.service.pipelines;
 
-  it("has a traces and a metrics pipeline, each with memory_limiter first and batch second", () => {
-    expect(Object.keys(pipelines).sort()).toEqual(["metrics", "traces"]);
+  it("has a traces, a metrics and a host metrics pipeline, each with memory_limiter first and batch last", () => {
+    expect(Object.keys(pipelines).sort()).toEqual(["metrics", "metrics/host", "traces"]);
     for (const p of [pipelines.traces, pipelines.metrics]) {
       expect(p.processors).toEqual([COMPONENT_IDS.memoryLimiter, COMPONENT_IDS.batch]);
       expect(componentType(p.processors[0]!)).toBe("memory_limiter");
       expect(componentType(p.processors[1]!)).toBe("batch");
     }
+    expect(pipelines["metrics/host"]?.processors).toEqual([
+      COMPONENT_IDS.memoryLimiter,
+      COMPONENT_IDS.hostResource,
+      COMPONENT_IDS.batch,
+    ]);
   });
 
   it("routes traces otlp → Jaeger (otlp_grpc) and metrics otlp + host_metrics → prometheus_remote_write", () => {
     expect(pipelines.traces.receivers).toEqual(["otlp"]);
     expect(pipelines.traces.exporters.map(componentType)).toEqual(["otlp_grpc"]);
-    expect(pipelines.metrics.receivers).toEqual(["otlp", "host_metrics"]);
+    expect(pipelines.metrics.receivers).toEqual(["otlp"]);
     expect(pipelines.metrics.exporters.map(componentType)).toEqual(["prometheus_remote_write"]);
+    expect(pipelines["metrics/host"]?.receivers).toEqual(["host_metrics"]);
+    expect(pipelines["metrics/host"]?.exporters.map(componentType)).toEqual(["prometheus_remote_write"]);
   });
 
   it("declares every component a pipeline uses, and uses every component it declares", () => {
     const used = {
-      receivers: new Set([...pipelines.traces.receivers, ...pipelines.metrics.receivers]),
-      processors: new Set([...pipelines.traces.processors, ...pipelines.metrics.processors]),
-      exporters: new Set([...pipelines.traces.exporters, ...pipelines.metrics.exporters]),
+      receivers: new Set(Object.values(pipelines).flatMap((p) => p?.receivers ?? [])),
+      processors: new Set(Object.values(pipelines).flatMap((p) => p?.processors ?? [])),
+      exporters: new Set(Object.values(pipelines).flatMap((p) => p?.exporters ?? [])),
     };
     for (const kind of ["receivers", "processors", "exporters"] as const) {
       expect([...used[kind]].sort()).toEqual(Object.keys(config[kind]).sort());
@@ -103,8 +110,20 @@ describe("collectorConfig structure", () => {
     ]) {
       expect(raw[key]).toBeUndefined();
     }
-    // Only memory_limiter and batch sit between receivers and exporters; neither touches names.
-    expect(Object.keys(config.processors).map(componentType).sort()).toEqual(["batch", "memory_limiter"]);
+    // Only memory_limiter, batch and the host pipeline's resource processor sit between receivers
+    // and exporters; none touches names, and the resource one only sets the host's job/instance.
+    expect(Object.keys(config.processors).map(componentType).sort()).toEqual([
+      "batch",
+      "memory_limiter",
+      "resource",
+    ]);
+    expect(config.processors[COMPONENT_IDS.hostResource]).toEqual({
+      attributes: [
+        { key: "service.name", value: "hostmetrics", action: "upsert" },
+        { key: "service.instance.id", value: "${env:HOSTNAME}", action: "upsert" },
+        { key: "host.name", value: "${env:HOSTNAME}", action: "upsert" },
+      ],
+    });
   });
 
   it("uses the non-deprecated http block for remote write, with retry and queue settings", () => {
@@ -130,7 +149,19 @@ describe("collectorConfig structure", () => {
     expect(config.extensions[COMPONENT_IDS.healthCheck]).toEqual({ endpoint: "0.0.0.0:13133", path: "/" });
     expect(config.service.extensions).toEqual(["health_check"]);
     expect(config.service.telemetry.metrics.readers).toEqual([
-      { pull: { exporter: { prometheus: { host: "0.0.0.0", port: 8888 } } } },
+      {
+        pull: {
+          exporter: {
+            prometheus: {
+              host: "0.0.0.0",
+              port: 8888,
+              without_scope_info: true,
+              without_type_suffix: true,
+              without_units: true,
+            },
+          },
+        },
+      },
     ]);
   });
 
@@ -197,6 +228,9 @@ describe("collectorConfig options", () => {
     expect(config.service.telemetry.metrics.readers[0].pull.exporter.prometheus).toEqual({
       host: "127.0.0.1",
       port: 18888,
+      without_scope_info: true,
+      without_type_suffix: true,
+      without_units: true,
     });
     // None of the default container names leaks through.
     for (const name of [" jaeger:", "//victoriametrics:", "0.0.0.0", ":8888", ":13133", ":4317", ":4318"]) {
@@ -215,12 +249,22 @@ describe("collectorConfig options", () => {
     expect(exporterOfType<OtlpGrpcExporterConfig>(config, "otlp_grpc").tls).toEqual({ insecure: false });
   });
 
-  it("hostmetrics: true adds the host_metrics receiver (cpu, memory, disk, network) to the metrics pipeline only", () => {
+  it("hostmetrics: true adds the host_metrics receiver (cpu, memory, disk, network, filesystem, load, paging) in its own metrics pipeline", () => {
     const config = collectorConfig(scotty, { hostmetrics: true, hostmetricsInterval: "30s" });
     const hm = config.receivers.host_metrics as HostMetricsReceiverConfig;
     expect(hm.collection_interval).toBe("30s");
-    expect(Object.keys(hm.scrapers).sort()).toEqual(["cpu", "disk", "memory", "network"]);
-    expect(config.service.pipelines.metrics.receivers).toContain("host_metrics");
+    expect(Object.keys(hm.scrapers).sort()).toEqual([
+      "cpu",
+      "disk",
+      "filesystem",
+      "load",
+      "memory",
+      "network",
+      "paging",
+    ]);
+    expect(hm.scrapers.memory).toEqual({ metrics: { "system.memory.utilization": { enabled: true } } });
+    expect(config.service.pipelines["metrics/host"]?.receivers).toEqual(["host_metrics"]);
+    expect(config.service.pipelines.metrics.receivers).not.toContain("host_metrics");
     expect(config.service.pipelines.traces.receivers).not.toContain("host_metrics");
   });
 
@@ -228,6 +272,8 @@ describe("collectorConfig options", () => {
     const config = collectorConfig(scotty, { hostmetrics: false });
     expect(Object.keys(config.receivers)).toEqual(["otlp"]);
     expect(config.service.pipelines.metrics.receivers).toEqual(["otlp"]);
+    expect(config.service.pipelines["metrics/host"]).toBeUndefined();
+    expect(Object.keys(config.processors)).not.toContain(COMPONENT_IDS.hostResource);
     expect(collectorConfigYaml(config)).not.toContain("host_metrics");
   });
 

@@ -19,6 +19,7 @@ export const COMPONENT_IDS = Object.freeze({
   hostmetricsReceiver: "host_metrics",
   memoryLimiter: "memory_limiter",
   batch: "batch",
+  hostResource: "resource/host",
   jaegerExporter: "otlp_grpc/jaeger",
   remoteWriteExporter: "prometheus_remote_write/victoriametrics",
   debugExporter: "debug",
@@ -27,6 +28,9 @@ export const COMPONENT_IDS = Object.freeze({
 
 /** The strategy under which `prometheusName` (definitions/naming.ts) predicts the series names. */
 export const TRANSLATION_STRATEGY = "UnderscoreEscapingWithSuffixes";
+
+/** The `job` of host metrics (the host pipeline's service.name); the host dashboard filters by it. */
+export const HOST_JOB = "hostmetrics";
 
 const BATCH = { timeout: "10s", send_batch_size: 1024 } as const;
 
@@ -68,7 +72,16 @@ export function collectorConfig(
   if (o.hostmetrics) {
     receivers[ids.hostmetricsReceiver] = {
       collection_interval: o.hostmetricsInterval,
-      scrapers: { cpu: {}, disk: {}, memory: {}, network: {} },
+      scrapers: {
+        cpu: {},
+        disk: {},
+        filesystem: {},
+        load: {},
+        // Utilisation is what a memory panel needs; the receiver leaves it off by default.
+        memory: { metrics: { "system.memory.utilization": { enabled: true } } },
+        network: {},
+        paging: {},
+      },
     };
   }
 
@@ -101,6 +114,20 @@ export function collectorConfig(
   return {
     receivers,
     processors: {
+      ...(o.hostmetrics
+        ? {
+            // Host metrics carry no resource: give them a job (service.name) and the host as instance
+            // (service.instance.id), which the remote write exporter turns into labels, so the host
+            // dashboard can tell hosts apart. Docker sets HOSTNAME in every container.
+            [ids.hostResource]: {
+              attributes: [
+                { key: "service.name", value: HOST_JOB, action: "upsert" as const },
+                { key: "service.instance.id", value: "${env:HOSTNAME}", action: "upsert" as const },
+                { key: "host.name", value: "${env:HOSTNAME}", action: "upsert" as const },
+              ],
+            },
+          }
+        : {}),
       [ids.memoryLimiter]: {
         check_interval: "1s",
         limit_mib: memory.limitMib,
@@ -115,15 +142,41 @@ export function collectorConfig(
       pipelines: {
         traces: { receivers: [ids.otlpReceiver], processors, exporters: [ids.jaegerExporter, ...debug] },
         metrics: {
-          receivers: o.hostmetrics ? [ids.otlpReceiver, ids.hostmetricsReceiver] : [ids.otlpReceiver],
+          receivers: [ids.otlpReceiver],
           processors,
           exporters: [ids.remoteWriteExporter, ...debug],
         },
+        ...(o.hostmetrics
+          ? {
+              "metrics/host": {
+                receivers: [ids.hostmetricsReceiver],
+                // memory_limiter first, as always; the resource before batching.
+                processors: [ids.memoryLimiter, ids.hostResource, ids.batch],
+                exporters: [ids.remoteWriteExporter, ...debug],
+              },
+            }
+          : {}),
       },
       telemetry: {
         metrics: {
           level: "normal",
-          readers: [{ pull: { exporter: { prometheus: { host: o.telemetryHost, port: o.telemetryPort } } } }],
+          readers: [
+            {
+              pull: {
+                exporter: {
+                  prometheus: {
+                    host: o.telemetryHost,
+                    port: o.telemetryPort,
+                    // Written out, not left to a version's defaults: the otelcol catalogue's names
+                    // (no unit word, no _total, no otel_scope_* labels) depend on them.
+                    without_scope_info: true,
+                    without_type_suffix: true,
+                    without_units: true,
+                  },
+                },
+              },
+            },
+          ],
         },
       },
     },

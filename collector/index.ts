@@ -1,5 +1,11 @@
 // Public entry point of `observability-stack/collector`: pure generators, no I/O, no Pulumi.
-export { COMPONENT_IDS, collectorConfig, collectorConfigYaml, TRANSLATION_STRATEGY } from "./config";
+export {
+  COMPONENT_IDS,
+  collectorConfig,
+  collectorConfigYaml,
+  HOST_JOB,
+  TRANSLATION_STRATEGY,
+} from "./config";
 export {
   COMPONENT_TYPES_BY_MODULE,
   componentType,

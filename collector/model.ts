@@ -9,14 +9,18 @@ export interface OtlpReceiverConfig {
   };
 }
 
-/** Each scraper with its default settings (an empty map). */
+/** A scraper's settings: its defaults, with some metrics switched on or off. */
+export interface HostMetricsScraperConfig {
+  readonly metrics?: Readonly<Record<string, { readonly enabled: boolean }>>;
+}
+
 export interface HostMetricsReceiverConfig {
   readonly collection_interval: string;
   readonly root_path?: string;
-  readonly scrapers: Readonly<Record<HostMetricsScraper, Record<string, never>>>;
+  readonly scrapers: Readonly<Record<HostMetricsScraper, HostMetricsScraperConfig>>;
 }
 
-export type HostMetricsScraper = "cpu" | "memory" | "disk" | "network";
+export type HostMetricsScraper = "cpu" | "memory" | "disk" | "network" | "filesystem" | "load" | "paging";
 
 export type ReceiverConfig = OtlpReceiverConfig | HostMetricsReceiverConfig;
 
@@ -31,7 +35,16 @@ export interface BatchProcessorConfig {
   readonly send_batch_size: number;
 }
 
-export type ProcessorConfig = MemoryLimiterProcessorConfig | BatchProcessorConfig;
+/** `resource` processor: sets resource attributes (contrib processor/resourceprocessor). */
+export interface ResourceProcessorConfig {
+  readonly attributes: readonly {
+    readonly key: string;
+    readonly value: string;
+    readonly action: "insert" | "update" | "upsert";
+  }[];
+}
+
+export type ProcessorConfig = MemoryLimiterProcessorConfig | BatchProcessorConfig | ResourceProcessorConfig;
 
 /** configretry.BackOffConfig. */
 export interface RetryOnFailureConfig {
@@ -102,14 +115,32 @@ export interface TelemetryConfig {
   readonly metrics: {
     readonly level: "none" | "basic" | "normal" | "detailed";
     readonly readers: readonly [
-      { readonly pull: { readonly exporter: { readonly prometheus: { host: string; port: number } } } },
+      {
+        readonly pull: {
+          readonly exporter: {
+            readonly prometheus: {
+              host: string;
+              port: number;
+              // The series names of the otelcol catalogue depend on these three.
+              without_scope_info: boolean;
+              without_type_suffix: boolean;
+              without_units: boolean;
+            };
+          };
+        };
+      },
     ];
   };
 }
 
 export interface ServiceConfig {
   readonly extensions: readonly string[];
-  readonly pipelines: { readonly traces: PipelineConfig; readonly metrics: PipelineConfig };
+  readonly pipelines: {
+    readonly traces: PipelineConfig;
+    readonly metrics: PipelineConfig;
+    /** Host metrics, with the host's resource attributes set. */
+    readonly "metrics/host"?: PipelineConfig;
+  };
   readonly telemetry: TelemetryConfig;
 }
 

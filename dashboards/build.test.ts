@@ -11,6 +11,7 @@ import {
   serializeDashboard,
   substituteVariables,
   templateVariables,
+  withoutZeroFallbacks,
   type GeneratedDashboard,
 } from ".";
 
@@ -100,8 +101,14 @@ type AnyPanel = Record<string, unknown> & {
   options?: { yAxis?: { unit?: string } };
 };
 
+/** Every panel, those inside collapsed rows included. */
 function panels(d: GeneratedDashboard): AnyPanel[] {
-  return d.model.panels as AnyPanel[];
+  const out: AnyPanel[] = [];
+  for (const p of d.model.panels as (AnyPanel & { panels?: AnyPanel[] })[]) {
+    out.push(p);
+    out.push(...(p.panels ?? []));
+  }
+  return out;
 }
 
 function seriesOf(...catalogues: Catalogue[]): Set<string> {
@@ -213,25 +220,27 @@ describe("buildDashboards(scotty)", () => {
         const { selectors } = parsePromQL(q);
         expect(selectors.length).toBeGreaterThan(0);
         for (const sel of selectors) {
+          // The scope's matchers come first; attribute filters (failure values, partitions) follow.
           if (d.uid.startsWith("scotty-")) {
             // App metrics via OTLP: job = service.name, instance = service.instance.id.
-            expect(sel.matchers).toEqual(['job=~"$job"', 'instance=~"$instance"']);
+            expect(sel.matchers.slice(0, 2)).toEqual(['job=~"$job"', 'instance=~"$instance"']);
           } else if (d.uid === "hostmetrics-host") {
-            // Host metrics get neither label from the collector by default.
-            expect(sel.matchers).toEqual([]);
+            // The collector's host pipeline sets job and instance (the host name) on host metrics.
+            expect(sel.matchers.slice(0, 2)).toEqual(['job="hostmetrics"', 'instance=~"$host"']);
           } else {
             // Scraped by VictoriaMetrics under the scrape job "otelcol".
-            expect(sel.matchers).toEqual(['job="otelcol"', 'instance=~"$instance"']);
+            expect(sel.matchers.slice(0, 2)).toEqual(['job="otelcol"', 'instance=~"$instance"']);
           }
+          for (const extra of sel.matchers.slice(2)) expect(extra).not.toMatch(/^(job|instance)\b/);
         }
       }
     }
   });
 
-  it("declares the template variables its queries use, with selectors over the catalogue's own series", () => {
+  it("declares the template variables its queries use, each over one series of the catalogue", () => {
     const expected: Record<string, string[]> = {
       "scotty-logs": ["datasource", "job", "instance"],
-      "hostmetrics-host": ["datasource"],
+      "hostmetrics-host": ["datasource", "host"],
       "otelcol-pipeline": ["datasource", "instance"],
     };
     for (const [uid, names] of Object.entries(expected)) {
@@ -245,26 +254,37 @@ describe("buildDashboards(scotty)", () => {
       }
       const known = seriesOf(scotty, hostmetrics, otelcol);
       for (const v of vars.slice(1)) {
-        const m = /^label_values\((\{.*\}), (\w+)\)$/.exec(v.query);
-        expect(m?.[2]).toBe(v.name);
+        const m = /^label_values\(([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{.*\})?), (\w+)\)$/.exec(v.query);
+        // The host variable lists the host metrics' instance label.
+        expect(m?.[2]).toBe(v.name === "host" ? "instance" : v.name);
         const selector = runnable(m?.[1] as string);
-        expect(parsePromQL(selector).errors).toBe(0);
-        const names = /__name__=~"([^"]+)"/.exec(selector)?.[1]?.split("|") ?? [];
-        expect(names.length).toBeGreaterThan(0);
-        for (const n of names) expect(known).toContain(n);
+        const parsed = parsePromQL(selector);
+        expect(parsed.errors).toBe(0);
+        // One series, not every metric of the catalogue: render cost stays linear (issue 12).
+        expect(parsed.metrics).toHaveLength(1);
+        for (const n of parsed.metrics) expect(known).toContain(n);
       }
     }
   });
 
-  it("links to Jaeger", () => {
+  it("links to Jaeger with the service and the dashboard's time range, and keeps variables across dashboards", () => {
     for (const d of scottyDashboards) {
-      const links = d.model.links as { url?: string; type: string }[];
-      expect(links.some((l) => l.url === "http://localhost:16686/search")).toBe(true);
-      expect(
-        links.some(
-          (l) => l.url?.startsWith("/explore?") && decodeURIComponent(l.url).includes('"uid":"jaeger"'),
-        ),
-      ).toBe(true);
+      const links = d.model.links as {
+        url?: string;
+        type: string;
+        includeVars?: boolean;
+        keepTime?: boolean;
+      }[];
+      const service = d.uid.startsWith("scotty-") ? "service=scotty&" : "";
+      expect(links.map((l) => l.url)).toContain(
+        `http://localhost:16686/search?${service}start=\${__from}000&end=\${__to}000`,
+      );
+      const explore = links.find((l) => l.url?.startsWith("/explore?"));
+      const pane = decodeURIComponent(explore?.url ?? "");
+      expect(pane).toContain('"uid":"jaeger"');
+      expect(pane).toContain('"range":{"from":"${__from}","to":"${__to}"}');
+      if (service !== "") expect(pane).toContain('"service":"scotty"');
+      expect(links.find((l) => l.type === "dashboards")).toMatchObject({ includeVars: true, keepTime: true });
     }
   });
 
@@ -277,15 +297,36 @@ describe("buildDashboards(scotty)", () => {
       otelcol.byKey.receiverAcceptedMetricPoints.prometheusName,
       otelcol.byKey.receiverRefusedMetricPoints.prometheusName,
     ]);
+    // The failed-send rate falls back to 0 with the sent series' labels (see below).
     expect(names("Spans exported")).toEqual([
       otelcol.byKey.exporterSentSpans.prometheusName,
       otelcol.byKey.exporterSendFailedSpans.prometheusName,
+      otelcol.byKey.exporterSentSpans.prometheusName,
     ]);
     expect(names("Queue size vs capacity")).toEqual([
       otelcol.byKey.exporterQueueSize.prometheusName,
       otelcol.byKey.exporterQueueCapacity.prometheusName,
     ]);
     expect(titled("Fullest queue").fieldConfig?.defaults?.unit).toBe("percentunit");
+    // Queue drops, memory against the memory_limiter, loss ratios.
+    expect(names("Queue-full drops")).toEqual([
+      otelcol.byKey.exporterEnqueueFailedMetricPoints.prometheusName,
+      otelcol.byKey.exporterSentMetricPoints.prometheusName,
+      otelcol.byKey.exporterEnqueueFailedSpans.prometheusName,
+      otelcol.byKey.exporterSentSpans.prometheusName,
+    ]);
+    const memory = titled("Collector memory (RSS)") as AnyPanel & {
+      fieldConfig: { defaults: { thresholds: { steps: { value: number | null }[] } } };
+    };
+    // 56 MiB container: memory_limiter hard limit 44 MiB, spike 8 MiB, soft limit 36 MiB.
+    expect(memory.fieldConfig.defaults.thresholds.steps.map((x) => x.value)).toEqual([
+      null,
+      36 * 1048576,
+      44 * 1048576,
+    ]);
+    expect(titled("Metric points lost").targets?.[0]?.expr).toMatch(
+      /^\(\(sum\(rate\(otelcol_exporter_send_failed_metric_points/,
+    );
   });
 });
 
@@ -296,26 +337,23 @@ describe("panel units", () => {
     panels(d).find((p) => p.title === title) as AnyPanel;
 
   it("shows a histogram in ms as ms: quantiles, mean, heatmap axis", () => {
-    expect(panelFor(api, "checkout.request.duration — p50 / p90 / p99").fieldConfig?.defaults?.unit).toBe(
-      "ms",
-    );
-    expect(panelFor(api, "checkout.request.duration — mean by http_route").fieldConfig?.defaults?.unit).toBe(
-      "ms",
-    );
-    const heat = panelFor(api, "checkout.request.duration — distribution");
+    expect(panelFor(api, "Request duration p50 / p95 / p99").fieldConfig?.defaults?.unit).toBe("ms");
+    expect(panelFor(api, "Request duration mean by http_route").fieldConfig?.defaults?.unit).toBe("ms");
+    const heat = panelFor(api, "Request duration distribution");
     expect(heat.type).toBe("heatmap");
     expect(heat.options?.yAxis?.unit).toBe("ms");
   });
 
   it("shows a scotty histogram in s as s", () => {
     const tasks = byUid(scottyDashboards, "scotty-tasks");
-    expect(panelFor(tasks, "scotty.task.duration — p50 / p90 / p99").fieldConfig?.defaults?.unit).toBe("s");
+    expect(panelFor(tasks, "Task duration p50 / p95 / p99").fieldConfig?.defaults?.unit).toBe("s");
   });
 
   it("shows the rate of a byte counter as bytes per second, and counts as they are", () => {
-    expect(panelFor(api, "checkout.response.size — rate").fieldConfig?.defaults?.unit).toBe("Bps");
+    // 1024-based like the byte values.
+    expect(panelFor(api, "Response size /s").fieldConfig?.defaults?.unit).toBe("binBps");
     const payments = byUid(dashboards, "checkout-payments");
-    expect(panelFor(payments, "checkout.payments.pending").fieldConfig?.defaults?.unit).toBe("short");
+    expect(panelFor(payments, "Payments pending").fieldConfig?.defaults?.unit).toBe("short");
   });
 });
 
@@ -355,7 +393,7 @@ describe("a second, non-scotty catalogue", () => {
     expect(queries.some((q) => q.startsWith("sum by (reason) (rate(checkout_card_declines_total{"))).toBe(
       true,
     );
-    expect(queries.some((q) => q.startsWith("histogram_quantile(0.9, sum by (le, http_route) (rate("))).toBe(
+    expect(queries.some((q) => q.startsWith("histogram_quantile(0.95, sum by (le, http_route) (rate("))).toBe(
       true,
     );
   });
@@ -377,13 +415,14 @@ describe("options", () => {
     }
   });
 
-  it("filters host panels by instance only when asked to", () => {
-    const d = byUid(buildDashboards(scotty, { hostInstanceLabel: true }), "hostmetrics-host");
-    expect(templateVariables(d).map((v) => v.name)).toEqual(["datasource", "instance"]);
+  it("filters host panels by host only when the collector labels them", () => {
+    const d = byUid(buildDashboards(scotty, { hostInstanceLabel: false }), "hostmetrics-host");
+    expect(templateVariables(d).map((v) => v.name)).toEqual(["datasource"]);
     for (const q of dashboardQueries(d)) {
-      const { selectors } = parsePromQL(q);
+      const { selectors } = parsePromQL(runnable(q));
       expect(selectors.length).toBeGreaterThan(0);
-      for (const sel of selectors) expect(sel.matchers).toEqual(['instance=~"$instance"']);
+      for (const sel of selectors)
+        expect(sel.matchers.filter((x) => /^(job|instance)\b/.test(x))).toEqual([]);
     }
   });
 
@@ -402,7 +441,7 @@ describe("options", () => {
     ).current;
     expect(current.value).toBe("vm-prod");
     expect((d?.model.links as { url?: string }[]).map((l) => l.url)).toContain(
-      "https://jaeger.example.com/search",
+      "https://jaeger.example.com/search?service=scotty&start=${__from}000&end=${__to}000",
     );
     expect(d?.folder).toBe("Scotty");
   });
@@ -448,21 +487,38 @@ describe("uids", () => {
 });
 
 describe("metrics that only exist after their first event", () => {
-  it("fall back to 0 in their rate queries, and only they do", () => {
+  it("fall back to 0 with their requests counter's labels, never a label-less vector(0), and only they do", () => {
     const all = buildDashboards(scotty).flatMap(dashboardQueries);
-    const fallback = all.filter((q) => q.endsWith(" or vector(0)"));
-    const lazy = otelcol.list.filter((m) => m.zeroWhenAbsent).map((m) => m.prometheusName);
-    expect(lazy.sort()).toEqual([
+    const lazy = otelcol.list.filter((m) => m.zeroWhenAbsent);
+    expect(lazy.map((m) => m.prometheusName).sort()).toEqual([
+      "otelcol_exporter_enqueue_failed_metric_points",
+      "otelcol_exporter_enqueue_failed_spans",
       "otelcol_exporter_send_failed_metric_points",
       "otelcol_exporter_send_failed_spans",
     ]);
+    expect(all.some((q) => q.includes("vector("))).toBe(false);
+    const fallback = all.filter((q) => q.includes(" * 0)"));
     expect(fallback.length).toBeGreaterThanOrEqual(4);
     for (const q of fallback) {
-      expect(lazy.some((name) => q.includes(`${name}{`))).toBe(true);
       expect(parsePromQL(substituteVariables(q)).errors).toBe(0);
+      // Each fallback is `(rate of the lazy counter or rate of its partner * 0)`, grouped alike.
+      for (const m of /\((sum(?: by \([^)]*\))? )\(rate\((otelcol_\w+)\{[^}]*\}\[\$__rate_interval\]\)\) or (sum(?: by \([^)]*\))? )\(rate\((otelcol_\w+)\{/g[
+        Symbol.matchAll
+      ](q)) {
+        const metric = lazy.find((x) => x.prometheusName === m[2]);
+        expect(metric).toBeDefined();
+        expect(m[3]).toBe(m[1]);
+        const partner =
+          otelcol.byKey[
+            (otelcol.metrics as Record<string, { failuresOf?: string }>)[metric!.key]!
+              .failuresOf as keyof typeof otelcol.byKey
+          ];
+        expect(m[4]).toBe(partner.prometheusName);
+      }
+      expect(withoutZeroFallbacks(q)).not.toContain(" * 0)");
     }
-    for (const q of all.filter((x) => !x.endsWith(" or vector(0)"))) {
-      expect(lazy.some((name) => q.includes(`${name}{`))).toBe(false);
+    for (const q of all.filter((x) => !x.includes(" * 0)"))) {
+      expect(lazy.some((m) => q.includes(`${m.prometheusName}{`))).toBe(false);
     }
   });
 });

@@ -1,7 +1,9 @@
 // Grafana dashboards from metric catalogues: one per group of the app's catalogue, an overview, the
 // host dashboard (hostmetrics catalogue) and the collector's pipeline health (otelcol catalogue).
-// Pure: catalogue + options in, plain dashboard models out.
+// Pure: catalogue + options in, plain dashboard models out. This file is the small assembler; the
+// panels of each dashboard family live in group.ts, pipeline.ts; layout.ts places them.
 import {
+  AnnotationQueryBuilder,
   DashboardBuilder,
   DashboardCursorSync,
   DashboardLinkBuilder,
@@ -11,30 +13,17 @@ import {
   VariableRefresh,
   VariableSort,
 } from "@grafana/grafana-foundation-sdk/dashboard";
-import * as units from "@grafana/grafana-foundation-sdk/units";
+import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
+import { HOST_JOB } from "../collector/config";
+import { DEFAULT_COLLECTOR_OPTIONS, memoryLimiterSettings } from "../collector/options";
 import { hostmetrics, isCatalogue, otelcol } from "../definitions";
 import type { Catalogue, ResolvedGroup, ResolvedMetric } from "../definitions";
-import {
-  DATASOURCE_VARIABLE,
-  describeMetric,
-  headlineStat,
-  metricPanels,
-  type PanelBuilder,
-  PanelIds,
-  row,
-  stat,
-  timeseries,
-} from "./panels";
-import {
-  attributeLabels,
-  counterRate,
-  currentValue,
-  legendFor,
-  presenceSeries,
-  type LabelScope,
-} from "./queries";
-import { canonicalJson } from "./serialize";
-import { rateUnit, valueUnit } from "./units";
+import { meanings, type MetricMeaning } from "../definitions/semantics";
+import { groupSections, redPanels, requestsOf, usePanels } from "./group";
+import { assemble, plainModel, type PlacedPanel, type Section } from "./layout";
+import { DATASOURCE_VARIABLE, type PanelLink } from "./panels";
+import { pipelineSections } from "./pipeline";
+import { presenceSeries, recentStarts, type LabelScope } from "./queries";
 
 export interface DashboardOptions {
   /** Uid of the VictoriaMetrics datasource: the default of each dashboard's datasource variable. */
@@ -50,10 +39,23 @@ export interface DashboardOptions {
   /** The `job` label VictoriaMetrics gives the collector's own metrics (its scrape job name). */
   otelcolJob: string;
   /**
-   * Filter the host dashboard by `instance`. Host metrics only have that label when the collector
-   * sets `service.instance.id` on them (resource processor); off by default.
+   * Filter the host dashboard by host. The generated collector config gives host metrics
+   * `job` = {@link hostJob} and `instance` = the host name (a resource processor); turn this off for
+   * a collector that does not.
+   * @default true
    */
   hostInstanceLabel: boolean;
+  /**
+   * The `job` of host metrics (the collector's host pipeline sets `service.name` to it).
+   * @default "hostmetrics"
+   */
+  hostJob: string;
+  /**
+   * The collector's memory limit in MiB: its memory panel shows the memory_limiter's soft and hard
+   * limits derived from it, as the collector config does.
+   * @default 56 (the collector default, DEFAULT_COLLECTOR_OPTIONS.memoryLimitMib)
+   */
+  collectorMemoryLimitMib: number;
 }
 
 export const DEFAULT_DASHBOARD_OPTIONS: Readonly<DashboardOptions> = Object.freeze({
@@ -63,7 +65,9 @@ export const DEFAULT_DASHBOARD_OPTIONS: Readonly<DashboardOptions> = Object.free
   hostmetrics: true,
   folder: "Observability",
   otelcolJob: "otelcol",
-  hostInstanceLabel: false,
+  hostInstanceLabel: true,
+  hostJob: HOST_JOB,
+  collectorMemoryLimitMib: DEFAULT_COLLECTOR_OPTIONS.memoryLimitMib,
 });
 
 export interface GeneratedDashboard {
@@ -73,6 +77,8 @@ export interface GeneratedDashboard {
   folder: string;
   /** The bare dashboard model, as a provisioned dashboard file holds it. */
   model: Record<string, unknown>;
+  /** Its panels as placed, with what each target means (not part of the model). */
+  panels: readonly PlacedPanel[];
 }
 
 /** Tag on every generated dashboard; the dashboards dropdown link lists them by it. */
@@ -84,7 +90,7 @@ const SAFE_UID = /^[a-zA-Z0-9_-]+$/;
 /** Which labels a dashboard's series carry decides its filters and variables. */
 type Source =
   | { kind: "app" } // OTLP from apps: job = service.name, instance = service.instance.id
-  | { kind: "host"; instance: boolean } // hostmetrics through the collector: no job
+  | { kind: "host"; job: string; instance: boolean } // host pipeline: job = hostJob, instance = host
   | { kind: "otelcol"; job: string }; // scraped by VictoriaMetrics: job = scrape job
 
 function scopeOf(source: Source): LabelScope {
@@ -92,7 +98,7 @@ function scopeOf(source: Source): LabelScope {
     case "app":
       return { matchers: ['job=~"$job"', 'instance=~"$instance"'] };
     case "host":
-      return { matchers: source.instance ? ['instance=~"$instance"'] : [] };
+      return { matchers: source.instance ? [`job="${source.job}"`, 'instance=~"$host"'] : [] };
     case "otelcol":
       return { matchers: [`job="${source.job}"`, 'instance=~"$instance"'] };
   }
@@ -136,6 +142,16 @@ function checkOptions(o: DashboardOptions): void {
       `otelcolJob "${o.otelcolJob}": give the collector's scrape job name (letters, digits, "_.:/-"), e.g. "otelcol".`,
     );
   }
+  if (!/^[a-zA-Z0-9_.:/-]+$/.test(o.hostJob)) {
+    problems.push(
+      `hostJob "${o.hostJob}": give the job of host metrics (letters, digits, "_.:/-"), e.g. "hostmetrics".`,
+    );
+  }
+  if (!Number.isInteger(o.collectorMemoryLimitMib) || o.collectorMemoryLimitMib < 1) {
+    problems.push(
+      `collectorMemoryLimitMib ${String(o.collectorMemoryLimitMib)}: give the collector's memory limit in MiB.`,
+    );
+  }
   if (o.folder.trim() === "") problems.push(`folder: give a Grafana folder title, e.g. "Observability".`);
   if (problems.length > 0) {
     throw new Error(`Invalid dashboard options:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
@@ -150,13 +166,15 @@ function datasourceVariable(o: DashboardOptions): DatasourceVariableBuilder {
 }
 
 function labelVariable(name: string, label: string, match: string): QueryVariableBuilder {
-  const q = `label_values(${match}, ${name})`;
+  const q = `label_values(${match}, ${name === "host" ? "instance" : name})`;
   return (
     new QueryVariableBuilder(name)
       .label(label)
       .query(q)
       .definition(q)
       .datasource({ type: "prometheus", uid: `\${${DATASOURCE_VARIABLE}}` })
+      // Only instances with series in the dashboard's time range: a fresh instance id per process
+      // would otherwise fill the list with dead ones.
       .refresh(VariableRefresh.OnTimeRangeChanged)
       .sort(VariableSort.AlphabeticalAsc)
       .multi(true)
@@ -167,39 +185,60 @@ function labelVariable(name: string, label: string, match: string): QueryVariabl
   );
 }
 
-/** `{__name__=~"a|b"}`: the series of these metrics (names need no escaping: [a-zA-Z0-9_:]). */
-function nameMatch(metrics: readonly ResolvedMetric[], extra: readonly string[] = []): string {
-  return `{${[`__name__=~"${metrics.map(presenceSeries).join("|")}"`, ...extra].join(",")}}`;
+/**
+ * The one series whose labels fill a dashboard's variables: the uptime if the catalogue has one
+ * (every live instance exports it), else the first requests metric, else the first metric. One
+ * series, so a variable's query costs the same for 10 metrics as for 10,000.
+ */
+function variableSeries(catalogue: Catalogue, metrics: readonly ResolvedMetric[]): string {
+  const all = [...meanings(catalogue).values()];
+  const pick =
+    all.find((m) => m.uptime) ?? all.find((m) => m.requests !== undefined && metrics.includes(m.metric));
+  return presenceSeries(pick?.metric ?? (metrics[0] as ResolvedMetric));
 }
 
-function variablesFor(source: Source, metrics: readonly ResolvedMetric[], o: DashboardOptions) {
+function variablesFor(source: Source, series: string, o: DashboardOptions) {
   const vars: (DatasourceVariableBuilder | QueryVariableBuilder)[] = [datasourceVariable(o)];
   switch (source.kind) {
     case "app":
-      vars.push(labelVariable("job", "Service", nameMatch(metrics)));
-      vars.push(labelVariable("instance", "Instance", nameMatch(metrics, ['job=~"$job"'])));
+      vars.push(labelVariable("job", "Service", series));
+      vars.push(labelVariable("instance", "Instance", `${series}{job=~"$job"}`));
       break;
     case "host":
-      if (source.instance) vars.push(labelVariable("instance", "Host", nameMatch(metrics)));
+      if (source.instance) vars.push(labelVariable("host", "Host", `${series}{job="${source.job}"}`));
       break;
     case "otelcol":
-      vars.push(labelVariable("instance", "Collector", nameMatch(metrics, [`job="${source.job}"`])));
+      vars.push(labelVariable("instance", "Collector", `${series}{job="${source.job}"}`));
       break;
   }
   return vars;
 }
 
-function exploreTracesUrl(o: DashboardOptions): string {
+/** Grafana Explore on the Jaeger datasource, searching `service` in the dashboard's time range. */
+function exploreTracesUrl(o: DashboardOptions, service: string | undefined): string {
   const pane = {
     traces: {
       datasource: o.jaegerDatasourceUid,
       queries: [
-        { refId: "A", datasource: { type: "jaeger", uid: o.jaegerDatasourceUid }, queryType: "search" },
+        {
+          refId: "A",
+          datasource: { type: "jaeger", uid: o.jaegerDatasourceUid },
+          queryType: "search",
+          ...(service !== undefined ? { service } : {}),
+        },
       ],
-      range: { from: "now-1h", to: "now" },
+      range: { from: "${__from}", to: "${__to}" },
     },
   };
-  return `/explore?schemaVersion=1&panes=${encodeURIComponent(JSON.stringify(pane))}`;
+  // Grafana interpolates ${__from}/${__to} in link URLs before following them: keep them literal.
+  return `/explore?schemaVersion=1&panes=${encodeURIComponent(JSON.stringify(pane)).replace(/%24%7B(__from|__to)%7D/g, "${$1}")}`;
+}
+
+/** Jaeger's search for `service` over the dashboard's time range (Jaeger takes microseconds). */
+function jaegerSearchUrl(o: DashboardOptions, service: string | undefined): string {
+  const base = `${o.jaegerUiUrl.replace(/\/+$/, "")}/search`;
+  const svc = service !== undefined ? `service=${encodeURIComponent(service)}&` : "";
+  return `${base}?${svc}start=\${__from}000&end=\${__to}000`;
 }
 
 function dashboard(
@@ -207,6 +246,7 @@ function dashboard(
   title: string,
   description: string,
   catalogue: string,
+  service: string | undefined,
   o: DashboardOptions,
 ): DashboardBuilder {
   return new DashboardBuilder(title)
@@ -224,35 +264,61 @@ function dashboard(
         .tags([DASHBOARD_TAG])
         .asDropdown(true)
         .keepTime(true)
-        .includeVars(false)
+        // The service and instance picked here stay picked on the next dashboard.
+        .includeVars(true)
         .targetBlank(false),
-      new DashboardLinkBuilder("Traces (Jaeger UI)")
+      new DashboardLinkBuilder(
+        service !== undefined ? `Traces of ${service} (Jaeger UI)` : "Traces (Jaeger UI)",
+      )
         .type(DashboardLinkType.Link)
         .icon("external link")
-        .url(`${o.jaegerUiUrl.replace(/\/+$/, "")}/search`)
+        .url(jaegerSearchUrl(o, service))
         .targetBlank(true),
-      new DashboardLinkBuilder("Traces (Explore)")
+      new DashboardLinkBuilder(service !== undefined ? `Traces of ${service} (Explore)` : "Traces (Explore)")
         .type(DashboardLinkType.Link)
         .icon("external link")
-        .url(exploreTracesUrl(o))
+        .url(exploreTracesUrl(o, service))
         .targetBlank(false),
     ]);
 }
 
-function finish(b: DashboardBuilder, uid: string, title: string, o: DashboardOptions): GeneratedDashboard {
-  // Through JSON: drops the SDK's marker functions and undefined fields, leaving plain data.
-  const model = canonicalJson(JSON.parse(JSON.stringify(b.build()))) as Record<string, unknown>;
+/** A restart annotation from the uptime metric: each instance's first minute. */
+function restartAnnotation(uptime: MetricMeaning | undefined, scope: LabelScope): AnnotationQueryBuilder[] {
+  if (uptime === undefined) return [];
+  return [
+    new AnnotationQueryBuilder()
+      .name("Restarts")
+      .datasource({ type: "prometheus", uid: `\${${DATASOURCE_VARIABLE}}` })
+      .enable(true)
+      .iconColor("orange")
+      .target(new DataqueryBuilder().expr(recentStarts(uptime, scope, 60)).refId("Anno"))
+      .expr(recentStarts(uptime, scope, 60))
+      .step("60s")
+      .titleFormat("Start of {{instance}}")
+      .textFormat("{{job}} {{instance}} (re)started"),
+  ];
+}
+
+function finish(
+  b: DashboardBuilder,
+  sections: readonly Section[],
+  uid: string,
+  title: string,
+  o: DashboardOptions,
+): GeneratedDashboard {
+  const panels = assemble(b, sections);
+  const model = plainModel(b);
   // The SDK puts every link in the controls menu; without `placement` Grafana shows them in the
   // dashboard's link bar, where the Jaeger links belong.
   for (const link of model.links as Record<string, unknown>[]) delete link.placement;
-  return { uid, title, folder: o.folder, model };
+  return { uid, title, folder: o.folder, model, panels };
 }
 
-function addPanels(b: DashboardBuilder, panels: readonly PanelBuilder[]): void {
-  for (const p of panels) b.withPanel(p);
+function uptimeOf(catalogue: Catalogue): MetricMeaning | undefined {
+  return [...meanings(catalogue).values()].find((m) => m.uptime);
 }
 
-/** One group: current values first, then a row per metric with its time series. */
+/** One group: its RED (or USE) row first, open; a collapsed detail row per metric below. */
 function groupDashboard(
   catalogue: Catalogue,
   group: ResolvedGroup,
@@ -261,154 +327,69 @@ function groupDashboard(
   title: string,
   o: DashboardOptions,
 ): GeneratedDashboard {
-  const ids = new PanelIds();
   const scope = scopeOf(source);
-  const b = dashboard(uid, title, group.description ?? group.title, catalogue.name, o);
-  // The whole catalogue's series feed the variables, so every group lists the same services.
-  b.variables(variablesFor(source, catalogue.list, o));
-  const now = group.metrics.filter((m) => m.kind === "gauge" || m.kind === "upDownCounter");
-  if (now.length > 0) {
-    b.withRow(row(ids, "Now"));
-    addPanels(
-      b,
-      now.map((m) => headlineStat(ids, m, scope)),
-    );
-  }
-  for (const m of group.metrics) {
-    b.withRow(row(ids, `${m.name} — ${m.description}`));
-    addPanels(b, metricPanels(ids, m, scope));
-  }
-  return finish(b, uid, title, o);
+  const service = source.kind === "app" ? catalogue.name : undefined;
+  const b = dashboard(uid, title, group.description ?? group.title, catalogue.name, service, o);
+  b.variables(variablesFor(source, variableSeries(catalogue, group.metrics), o));
+  b.annotations(restartAnnotation(uptimeOf(catalogue), scope));
+  return finish(b, groupSections({ catalogue, scope }, group), uid, title, o);
 }
 
-const HEADLINES_PER_GROUP = 4;
-
-/** Headline stats per group, each linking to its group's dashboard. */
+/** The RED (or USE) stats of every group, each linking to its group's dashboard. */
 function overviewDashboard(
   catalogue: Catalogue,
   groupUids: ReadonlyMap<string, string>,
   uid: string,
   o: DashboardOptions,
 ): GeneratedDashboard {
-  const ids = new PanelIds();
   const source: Source = { kind: "app" };
   const scope = scopeOf(source);
   const title = `${catalogue.title} / Overview`;
-  const b = dashboard(uid, title, `Headline figures of ${catalogue.title}, per group.`, catalogue.name, o);
-  b.variables(variablesFor(source, catalogue.list, o));
+  const b = dashboard(
+    uid,
+    title,
+    `Rate, errors, duration and saturation of ${catalogue.title}, per group.`,
+    catalogue.name,
+    catalogue.name,
+    o,
+  );
+  b.variables(variablesFor(source, variableSeries(catalogue, catalogue.list), o));
+  b.annotations(restartAnnotation(uptimeOf(catalogue), scope));
+  const sections: Section[] = [];
   for (const g of catalogue.groups) {
-    b.withRow(row(ids, g.title));
     // Keep the variables and time range when drilling down.
-    const link = {
-      title: `${g.title} dashboard`,
-      url: `/d/${groupUids.get(g.key)}?\${__url_time_range}&\${__all_variables}`,
-    };
-    addPanels(
-      b,
-      g.metrics.slice(0, HEADLINES_PER_GROUP).map((m) => headlineStat(ids, m, scope, [link])),
+    const links: PanelLink[] = [
+      {
+        title: `${g.title} dashboard`,
+        url: `/d/${groupUids.get(g.key)}?\${__url_time_range}&\${__all_variables}`,
+      },
+    ];
+    const ctx = { catalogue, scope, links };
+    const reqs = requestsOf(catalogue, g);
+    // Stats only: the overview is the at-a-glance view, the graphs are one click away.
+    const panels = (reqs.length > 0 ? reqs.flatMap((r) => redPanels(ctx, r)) : usePanels(ctx, g)).filter(
+      (p) => p.type === "stat",
     );
+    if (panels.length > 0) sections.push({ title: g.title, panels, collapsed: false });
   }
-  return finish(b, uid, title, o);
+  return finish(b, sections, uid, title, o);
 }
 
-/** Accepted/refused, sent/failed, queue fill and processor in/out of the collector itself. */
+/** The collector's own health. */
 function pipelineDashboard(uid: string, o: DashboardOptions): GeneratedDashboard {
-  const ids = new PanelIds();
   const source: Source = { kind: "otelcol", job: o.otelcolJob };
   const scope = scopeOf(source);
   const group = otelcol.groups[0] as ResolvedGroup;
   const title = `${otelcol.title} / ${group.title}`;
-  const m = otelcol.byKey;
-  const used = new Set<ResolvedMetric>();
-  const rate = (metric: ResolvedMetric, word: string) => {
-    used.add(metric);
-    const labels = attributeLabels(metric);
-    return { expr: counterRate(metric, scope, labels), legend: `${word} ${legendFor(labels, "")}`.trim() };
-  };
-  const value = (metric: ResolvedMetric, word: string, labels = attributeLabels(metric)) => {
-    used.add(metric);
-    return { expr: currentValue(metric, scope, labels), legend: `${word} ${legendFor(labels, "")}`.trim() };
-  };
-  const pairPanel = (title: string, a: ResolvedMetric, aWord: string, z: ResolvedMetric, zWord: string) =>
-    timeseries(ids, {
-      title,
-      description: `${describeMetric(a)}\n${describeMetric(z)}`,
-      unit: rateUnit(a.unit),
-      targets: [rate(a, aWord), rate(z, zWord)],
-      min0: true,
-    });
-  const b = dashboard(uid, title, group.description ?? group.title, otelcol.name, o);
-  b.variables(variablesFor(source, otelcol.list, o));
-
-  b.withRow(row(ids, "Throughput"));
-  for (const metric of [
-    m.receiverAcceptedMetricPoints,
-    m.receiverAcceptedSpans,
-    m.exporterSendFailedMetricPoints,
-    m.exporterSendFailedSpans,
-  ]) {
-    used.add(metric);
-    b.withPanel(headlineStat(ids, metric, scope));
-  }
-  b.withRow(row(ids, "Receivers"));
-  b.withPanel(
-    pairPanel(
-      "Metric points received",
-      m.receiverAcceptedMetricPoints,
-      "accepted",
-      m.receiverRefusedMetricPoints,
-      "refused",
-    ),
-  );
-  b.withPanel(
-    pairPanel("Spans received", m.receiverAcceptedSpans, "accepted", m.receiverRefusedSpans, "refused"),
-  );
-  b.withRow(row(ids, "Exporters"));
-  b.withPanel(
-    pairPanel(
-      "Metric points exported",
-      m.exporterSentMetricPoints,
-      "sent",
-      m.exporterSendFailedMetricPoints,
-      "failed",
-    ),
-  );
-  b.withPanel(pairPanel("Spans exported", m.exporterSentSpans, "sent", m.exporterSendFailedSpans, "failed"));
-  b.withRow(row(ids, "Export queues"));
-  const queueLabels = attributeLabels(m.exporterQueueSize);
-  b.withPanel(
-    timeseries(ids, {
-      title: "Queue size vs capacity",
-      description: `${describeMetric(m.exporterQueueSize)}\n${describeMetric(m.exporterQueueCapacity)}`,
-      unit: valueUnit(m.exporterQueueSize.unit, m.exporterQueueSize.kind),
-      targets: [value(m.exporterQueueSize, "size"), value(m.exporterQueueCapacity, "capacity")],
-      min0: true,
-    }),
-  );
-  b.withPanel(
-    stat(ids, {
-      title: "Fullest queue",
-      description: "The largest size/capacity ratio of any export queue: at 100% the exporter drops data.",
-      unit: units.PercentUnit,
-      targets: [
-        {
-          expr: `max(${currentValue(m.exporterQueueSize, scope, queueLabels)} / ${currentValue(m.exporterQueueCapacity, scope, queueLabels)})`,
-          legend: "fill",
-        },
-      ],
-    }),
-  );
-  b.withRow(row(ids, "Processors"));
-  b.withPanel(
-    pairPanel("Processor items in / out", m.processorIncomingItems, "in", m.processorOutgoingItems, "out"),
-  );
-  // Metrics added to the otelcol catalogue later still get panels.
-  const rest = otelcol.list.filter((x) => !used.has(x));
-  if (rest.length > 0) {
-    b.withRow(row(ids, "Other"));
-    for (const x of rest) addPanels(b, metricPanels(ids, x, scope));
-  }
-  return finish(b, uid, title, o);
+  const b = dashboard(uid, title, group.description ?? group.title, otelcol.name, undefined, o);
+  b.variables(variablesFor(source, variableSeries(otelcol, otelcol.list), o));
+  b.annotations(restartAnnotation(uptimeOf(otelcol), scope));
+  const limiter = memoryLimiterSettings(o.collectorMemoryLimitMib);
+  const sections = pipelineSections({
+    scope,
+    memoryLimiter: { softMib: limiter.limitMib - limiter.spikeLimitMib, hardMib: limiter.limitMib },
+  });
+  return finish(b, sections, uid, title, o);
 }
 
 /**
@@ -447,7 +428,7 @@ export function buildDashboards(
         groupDashboard(
           hostmetrics,
           g,
-          { kind: "host", instance: o.hostInstanceLabel },
+          { kind: "host", job: o.hostJob, instance: o.hostInstanceLabel },
           dashboardUid(hostmetrics.name, g.key),
           title,
           o,

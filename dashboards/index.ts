@@ -14,5 +14,7 @@ export {
 } from "./provisioning";
 export type { DatasourceDefinition, GrafanaProvisioningOptions } from "./provisioning";
 export { canonicalJson, serializeDashboard } from "./serialize";
-export { ZERO_FALLBACK } from "./queries";
+export { withoutZeroFallbacks, ZERO_FALLBACK } from "./queries";
+export type { Measure, MeasureFilter } from "./measure";
+export type { PlacedPanel } from "./layout";
 export { rateUnit, valueUnit } from "./units";

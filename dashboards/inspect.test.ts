@@ -29,8 +29,13 @@ describe("dashboardQueries and templateVariables", () => {
   it("return the targets' expressions in panel order and the variables in order", () => {
     const d = buildDashboards(scotty).find((x) => x.uid === "scotty-system");
     if (d === undefined) throw new Error("no scotty-system dashboard");
-    const panels = d.model.panels as { targets?: { expr: string }[] }[];
+    type P = { targets?: { expr: string }[]; panels?: P[] };
+    // A collapsed row holds its panels: they come right after the row, in order.
+    const flat = (list: P[]): P[] => list.flatMap((p) => [p, ...flat(p.panels ?? [])]);
+    const panels = flat(d.model.panels as P[]);
     expect(dashboardQueries(d)).toEqual(panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr)));
+    // And they agree with the placed panels the builder reports.
+    expect(dashboardQueries(d)).toEqual(d.panels.flatMap((p) => p.exprs));
     expect(templateVariables(d).map((v) => `${v.type}:${v.name}`)).toEqual([
       "datasource:datasource",
       "query:job",

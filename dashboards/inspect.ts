@@ -63,6 +63,7 @@ export const DEFAULT_VARIABLE_VALUES: Readonly<Record<string, string>> = Object.
   __range: "1h",
   job: ".*",
   instance: ".*",
+  host: ".*",
 });
 
 /**

@@ -33,6 +33,13 @@ describe("datasources", () => {
     ]);
   });
 
+  it("sets the datasource's timeInterval to the apps' export interval, the stack's 15 s by default", () => {
+    // stack/program.ts appEnv: OTEL_METRIC_EXPORT_INTERVAL=15000.
+    expect(datasources()[0]?.jsonData.timeInterval).toBe("15s");
+    expect(datasources({ timeInterval: "60s" })[0]?.jsonData.timeInterval).toBe("60s");
+    expect(() => datasources({ timeInterval: "15" })).toThrow(/timeInterval "15" is not a duration/);
+  });
+
   it("uses the uids the dashboards point at by default", () => {
     const [vm, jaeger] = datasources();
     expect(vm?.uid).toBe(DEFAULT_DASHBOARD_OPTIONS.datasourceUid);

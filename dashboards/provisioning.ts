@@ -12,6 +12,12 @@ export interface GrafanaProvisioningOptions {
   dashboardsPath: string;
   /** Grafana folder for the dashboards. */
   folder: string;
+  /**
+   * The apps' metric export interval (OTEL_METRIC_EXPORT_INTERVAL) as a Prometheus duration: the
+   * datasource's timeInterval, the floor of $__rate_interval (which spans at least four of them).
+   * @default "15s" (the stack's appEnv sets OTEL_METRIC_EXPORT_INTERVAL=15000)
+   */
+  timeInterval: string;
 }
 
 export const DEFAULT_GRAFANA_PROVISIONING: Readonly<GrafanaProvisioningOptions> = Object.freeze({
@@ -19,6 +25,7 @@ export const DEFAULT_GRAFANA_PROVISIONING: Readonly<GrafanaProvisioningOptions> 
   jaegerUrl: "http://jaeger:16686",
   dashboardsPath: "/etc/grafana/dashboards",
   folder: "Observability",
+  timeInterval: "15s",
 });
 
 export const VICTORIAMETRICS_DATASOURCE_UID = "victoriametrics";
@@ -51,6 +58,11 @@ function resolve(options: Partial<GrafanaProvisioningOptions>): GrafanaProvision
       `Grafana provisioning: dashboardsPath "${o.dashboardsPath}" must be an absolute path in the Grafana container.`,
     );
   }
+  if (!/^[1-9][0-9]*(ms|s|m|h)$/.test(o.timeInterval)) {
+    throw new Error(
+      `Grafana provisioning: timeInterval "${o.timeInterval}" is not a duration. Fix: give the apps' export interval, e.g. "15s".`,
+    );
+  }
   if (o.folder.trim() === "") {
     throw new Error(`Grafana provisioning: folder is empty. Fix: give a folder title, e.g. "Observability".`);
   }
@@ -68,9 +80,9 @@ export function datasources(options: Partial<GrafanaProvisioningOptions> = {}): 
       url: o.victoriaMetricsUrl,
       access: "proxy",
       isDefault: true,
-      // POST keeps long dashboard queries out of URLs; timeInterval is the scrape/export interval,
-      // the floor of $__rate_interval.
-      jsonData: { httpMethod: "POST", timeInterval: "15s" },
+      // POST keeps long dashboard queries out of URLs; timeInterval is the export interval, the
+      // floor of $__rate_interval: if it were shorter, a rate window could hold one sample.
+      jsonData: { httpMethod: "POST", timeInterval: o.timeInterval },
     },
     {
       name: "Jaeger",

@@ -14,14 +14,15 @@ describe("Grafana units", () => {
     expect(valueUnit("1", "upDownCounter")).toBe("short");
   });
 
-  it("maps counters to per-second rate units", () => {
-    expect(rateUnit("By")).toBe("Bps");
-    expect(rateUnit("{request}")).toBe("reqps");
-    expect(rateUnit("{packets}")).toBe("pps");
-    expect(rateUnit("{operations}")).toBe("ops");
-    expect(rateUnit("{line}")).toBe("cps");
-    // CPU or disk seconds per second: the busy fraction.
-    expect(rateUnit("s")).toBe("percentunit");
+  it("maps counters to per-second rate units, one unit per family", () => {
+    // 1024-based, like the byte values ("bytes"): never 1000-based Bps beside them.
+    expect(rateUnit("By")).toBe("binBps");
+    // Counts of things are all counts per second: never ops beside cps.
+    for (const u of ["{request}", "{packets}", "{operations}", "{line}"]) expect(rateUnit(u)).toBe("cps");
+    // Busy seconds per second (a disk's io_time): the busy fraction.
+    expect(rateUnit("s", true)).toBe("percentunit");
+    // Other seconds per second (weighted_io_time, operation_time) are a queue length or concurrency.
+    expect(rateUnit("s")).toBe("short");
     expect(rateUnit("ms")).toBe("short");
   });
 });

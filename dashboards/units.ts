@@ -27,25 +27,15 @@ const VALUE_UNITS: Readonly<Record<string, string>> = {
   J: units.Joule,
 };
 
-// Per-second rates of byte counters.
+// Per-second rates of byte counters: 1024-based like the byte values (BytesIEC), never mixed.
 const BYTE_RATE_UNITS: Readonly<Record<string, string>> = {
-  By: units.BytesPerSecondSI,
+  By: units.BytesPerSecondIEC,
   KiBy: units.KibibytesPerSecond,
   MiBy: units.MebibytesPerSecond,
   GiBy: units.GibibytesPerSecond,
   KBy: units.KilobytesPerSecond,
   MBy: units.MegabytesPerSecond,
   GBy: units.GigabytesPerSecond,
-};
-
-// Per-second rates of counters of things (`{request}`, `{packets}` …): the word picks the unit.
-const THING_RATE_UNITS: Readonly<Record<string, string>> = {
-  request: units.RequestsPerSecond,
-  packet: units.PacketsPerSecond,
-  operation: units.OpsPerSecond,
-  message: units.MessagesPerSecond,
-  event: units.EventsPerSecond,
-  record: units.RecordsPerSecond,
 };
 
 const TIME_UNITS = new Set(["ns", "us", "ms", "min", "h", "d"]);
@@ -57,18 +47,15 @@ export function valueUnit(unit: string, kind: MetricKind): string {
   return VALUE_UNITS[unit] ?? units.Short;
 }
 
-/** The Grafana unit of `rate(counter[…])`: the counter's unit per second. */
-export function rateUnit(unit: string): string {
+/**
+ * The Grafana unit of `rate(counter[…])`: the counter's unit per second. Counts of things are all
+ * counts per second (one unit, never ops beside cps); a busy-seconds counter (`utilisation`) rates
+ * to a fraction; other seconds per second are a concurrency, a plain number.
+ */
+export function rateUnit(unit: string, utilisation = false): string {
   const bytes = BYTE_RATE_UNITS[unit];
   if (bytes !== undefined) return bytes;
-  // Seconds per second is the busy fraction (1 = one CPU or one disk fully busy).
-  if (unit === "s") return units.PercentUnit;
-  // Other time units per second have no Grafana unit; a plain number is honest.
+  if (unit === "s") return utilisation ? units.PercentUnit : units.Short;
   if (TIME_UNITS.has(unit)) return units.Short;
-  const thing = /^\{(.+)\}$/.exec(unit)?.[1]?.toLowerCase();
-  if (thing !== undefined) {
-    const word = thing.endsWith("s") ? thing.slice(0, -1) : thing;
-    return THING_RATE_UNITS[word] ?? units.CountsPerSecond;
-  }
   return units.CountsPerSecond;
 }

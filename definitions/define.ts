@@ -1,5 +1,6 @@
 import type { Catalogue, CatalogueSpec, MetricSpec, ResolvedGroup, ResolvedMetric } from "./types";
 import { DEFAULT_SERIES_BUDGET, validateCatalogue } from "./validate";
+import { checkSemantics } from "./semantics";
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
@@ -18,6 +19,7 @@ export function defineMetrics<const M extends Readonly<Record<string, MetricSpec
   spec: CatalogueSpec<M>,
 ): Catalogue<M> {
   const list = validateCatalogue(spec);
+  checkSemantics(spec, list);
   const groups: ResolvedGroup[] = Object.entries(spec.groups).map(([key, g]) => ({
     key,
     title: g.title,

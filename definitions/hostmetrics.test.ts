@@ -1,12 +1,14 @@
 import { hostmetrics } from "./hostmetrics";
 
-// The hostmetrics receiver's default-enabled metrics for the cpu, memory, disk and network scrapers,
+// The hostmetrics receiver's default-enabled metrics for the cpu, memory, disk, network, filesystem,
+// load and paging scrapers (plus system.memory.utilization, which the generated config enables),
 // copied from their metadata.yaml at contrib v0.161.0 (name, kind from sum.monotonic, unit, default
 // attributes), with the series name the prometheusremotewrite exporter writes for each.
 const RECEIVER_V0_161_0: readonly [string, string, string, string[], string][] = [
   ["system.cpu.time", "counter", "s", ["state"], "system_cpu_time_seconds_total"],
   ["system.cpu.logical.count", "upDownCounter", "{cpu}", [], "system_cpu_logical_count"],
   ["system.memory.usage", "upDownCounter", "By", ["state"], "system_memory_usage_bytes"],
+  ["system.memory.utilization", "gauge", "1", ["state"], "system_memory_utilization_ratio"],
   ["system.disk.io", "counter", "By", ["device", "direction"], "system_disk_io_bytes_total"],
   ["system.disk.io_time", "counter", "s", ["device"], "system_disk_io_time_seconds_total"],
   ["system.disk.merged", "counter", "{operations}", ["device", "direction"], "system_disk_merged_total"],
@@ -43,6 +45,32 @@ const RECEIVER_V0_161_0: readonly [string, string, string, string[], string][] =
   ["system.network.errors", "counter", "{errors}", ["device", "direction"], "system_network_errors_total"],
   ["system.network.io", "counter", "By", ["device", "direction"], "system_network_io_bytes_total"],
   ["system.network.packets", "counter", "{packets}", ["device", "direction"], "system_network_packets_total"],
+  [
+    "system.filesystem.usage",
+    "upDownCounter",
+    "By",
+    ["device", "mode", "mountpoint", "type", "state"],
+    "system_filesystem_usage_bytes",
+  ],
+  [
+    "system.filesystem.inodes.usage",
+    "upDownCounter",
+    "{inodes}",
+    ["device", "mode", "mountpoint", "type", "state"],
+    "system_filesystem_inodes_usage",
+  ],
+  ["system.cpu.load_average.1m", "gauge", "{thread}", [], "system_cpu_load_average_1m"],
+  ["system.cpu.load_average.5m", "gauge", "{thread}", [], "system_cpu_load_average_5m"],
+  ["system.cpu.load_average.15m", "gauge", "{thread}", [], "system_cpu_load_average_15m"],
+  ["system.paging.usage", "upDownCounter", "By", ["device", "state"], "system_paging_usage_bytes"],
+  [
+    "system.paging.operations",
+    "counter",
+    "{operations}",
+    ["direction", "type"],
+    "system_paging_operations_total",
+  ],
+  ["system.paging.faults", "counter", "{faults}", ["type"], "system_paging_faults_total"],
 ];
 
 describe("the hostmetrics catalogue", () => {

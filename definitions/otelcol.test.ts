@@ -1,7 +1,8 @@
 import { otelcol } from "./otelcol";
 
 // The collector's own metrics as its Prometheus endpoint (:8888) serves them at v0.161.0: the
-// default reader sets without_units and without_type_suffix, so no unit word and no `_total`.
+// generated config sets without_units and without_type_suffix (also the defaults), so no unit word
+// and no `_total`. process_* from service/metadata.yaml.
 // Attributes from receiverhelper/exporterhelper/processorhelper's obsreport code.
 const COLLECTOR_V0_161_0: readonly [string, string, string[]][] = [
   ["otelcol_receiver_accepted_metric_points", "counter", ["receiver", "transport"]],
@@ -16,6 +17,11 @@ const COLLECTOR_V0_161_0: readonly [string, string, string[]][] = [
   ["otelcol_exporter_queue_capacity", "gauge", ["exporter", "data_type"]],
   ["otelcol_processor_incoming_items", "counter", ["processor", "otel_signal"]],
   ["otelcol_processor_outgoing_items", "counter", ["processor", "otel_signal"]],
+  ["otelcol_exporter_enqueue_failed_metric_points", "counter", ["exporter"]],
+  ["otelcol_exporter_enqueue_failed_spans", "counter", ["exporter"]],
+  ["otelcol_process_memory_rss", "gauge", []],
+  ["otelcol_process_runtime_heap_alloc_bytes", "gauge", []],
+  ["otelcol_process_uptime", "counter", []],
 ];
 
 describe("the otelcol catalogue", () => {

@@ -1,8 +1,9 @@
 // The collector's own telemetry, as read from receiverhelper, exporterhelper and processorhelper
 // (metadata.yaml and obsreport code) at collector v0.161.0. VictoriaMetrics scrapes these from the
 // collector's Prometheus endpoint (:8888), not through OTLP, so the names are already the series
-// names: the collector's default Prometheus reader sets without_units and without_type_suffix
-// (service/telemetry/otelconftelemetry), hence no unit word and no `_total`.
+// names: the generated config sets without_units, without_type_suffix and without_scope_info on the
+// collector's Prometheus reader explicitly (collector/config.ts; also its defaults at v0.161.0,
+// service/telemetry/otelconftelemetry), hence no unit word and no `_total`.
 import { defineMetrics } from "./define";
 
 // Component ids as configured (`otlp`, `prometheusremotewrite/vm` …): an open set.
@@ -31,6 +32,7 @@ export const otelcol = defineMetrics({
       description: "Number of metric points successfully pushed into the pipeline.",
       group: "pipeline",
       attributes: { receiver, transport },
+      title: "Metric points accepted",
     },
     receiverRefusedMetricPoints: {
       name: "otelcol_receiver_refused_metric_points",
@@ -40,6 +42,8 @@ export const otelcol = defineMetrics({
       description: "Number of metric points that could not be pushed into the pipeline.",
       group: "pipeline",
       attributes: { receiver, transport },
+      title: "Metric points refused",
+      failuresOf: "receiverAcceptedMetricPoints",
     },
     receiverAcceptedSpans: {
       name: "otelcol_receiver_accepted_spans",
@@ -49,6 +53,7 @@ export const otelcol = defineMetrics({
       description: "Number of spans successfully pushed into the pipeline.",
       group: "pipeline",
       attributes: { receiver, transport },
+      title: "Spans accepted",
     },
     receiverRefusedSpans: {
       name: "otelcol_receiver_refused_spans",
@@ -58,6 +63,8 @@ export const otelcol = defineMetrics({
       description: "Number of spans that could not be pushed into the pipeline.",
       group: "pipeline",
       attributes: { receiver, transport },
+      title: "Spans refused",
+      failuresOf: "receiverAcceptedSpans",
     },
     exporterSentMetricPoints: {
       name: "otelcol_exporter_sent_metric_points",
@@ -67,6 +74,7 @@ export const otelcol = defineMetrics({
       description: "Number of metric points successfully sent to destination.",
       group: "pipeline",
       attributes: { exporter },
+      title: "Metric points sent",
     },
     exporterSendFailedMetricPoints: {
       name: "otelcol_exporter_send_failed_metric_points",
@@ -78,6 +86,8 @@ export const otelcol = defineMetrics({
       description: "Number of metric points in failed attempts to send to destination.",
       group: "pipeline",
       attributes: { exporter },
+      title: "Metric points failed",
+      failuresOf: "exporterSentMetricPoints",
     },
     exporterSentSpans: {
       name: "otelcol_exporter_sent_spans",
@@ -87,6 +97,7 @@ export const otelcol = defineMetrics({
       description: "Number of spans successfully sent to destination.",
       group: "pipeline",
       attributes: { exporter },
+      title: "Spans sent",
     },
     exporterSendFailedSpans: {
       name: "otelcol_exporter_send_failed_spans",
@@ -98,6 +109,8 @@ export const otelcol = defineMetrics({
       description: "Number of spans in failed attempts to send to destination.",
       group: "pipeline",
       attributes: { exporter },
+      title: "Spans failed",
+      failuresOf: "exporterSentSpans",
     },
     exporterQueueSize: {
       name: "otelcol_exporter_queue_size",
@@ -110,6 +123,8 @@ export const otelcol = defineMetrics({
         exporter,
         data_type: { description: "The signal the queue holds.", values: signals },
       },
+      title: "Queue size",
+      aggregation: "max",
     },
     exporterQueueCapacity: {
       name: "otelcol_exporter_queue_capacity",
@@ -122,6 +137,8 @@ export const otelcol = defineMetrics({
         exporter,
         data_type: { description: "The signal the queue holds.", values: signals },
       },
+      title: "Queue capacity",
+      aggregation: "max",
     },
     processorIncomingItems: {
       name: "otelcol_processor_incoming_items",
@@ -134,6 +151,7 @@ export const otelcol = defineMetrics({
         processor,
         "otel.signal": { description: "The signal of the pipeline.", values: signals },
       },
+      title: "Processor items in",
     },
     processorOutgoingItems: {
       name: "otelcol_processor_outgoing_items",
@@ -146,6 +164,63 @@ export const otelcol = defineMetrics({
         processor,
         "otel.signal": { description: "The signal of the pipeline.", values: signals },
       },
+      title: "Processor items out",
+    },
+    exporterEnqueueFailedMetricPoints: {
+      name: "otelcol_exporter_enqueue_failed_metric_points",
+      naming: "prometheus",
+      // Created at the first drop of a full queue.
+      zeroWhenAbsent: true,
+      kind: "counter",
+      unit: "{datapoint}",
+      description: "Number of metric points failed to be added to the sending queue.",
+      group: "pipeline",
+      title: "Metric points dropped (queue full)",
+      failuresOf: "exporterSentMetricPoints",
+      attributes: { exporter },
+    },
+    exporterEnqueueFailedSpans: {
+      name: "otelcol_exporter_enqueue_failed_spans",
+      naming: "prometheus",
+      zeroWhenAbsent: true,
+      kind: "counter",
+      unit: "{span}",
+      description: "Number of spans failed to be added to the sending queue.",
+      group: "pipeline",
+      title: "Spans dropped (queue full)",
+      failuresOf: "exporterSentSpans",
+      attributes: { exporter },
+    },
+    processMemoryRss: {
+      name: "otelcol_process_memory_rss",
+      naming: "prometheus",
+      kind: "gauge",
+      unit: "By",
+      description: "Total physical memory (resident set size).",
+      group: "pipeline",
+      title: "Collector memory (RSS)",
+      // The collector closest to its memory limit.
+      aggregation: "max",
+    },
+    processHeapAlloc: {
+      name: "otelcol_process_runtime_heap_alloc_bytes",
+      naming: "prometheus",
+      kind: "gauge",
+      unit: "By",
+      description: "Bytes of allocated heap objects (see 'go doc runtime.MemStats.HeapAlloc').",
+      group: "pipeline",
+      title: "Collector heap",
+      aggregation: "max",
+    },
+    processUptime: {
+      name: "otelcol_process_uptime",
+      naming: "prometheus",
+      kind: "counter",
+      unit: "s",
+      description: "Uptime of the process.",
+      group: "pipeline",
+      title: "Collector uptime",
+      uptime: true,
     },
   },
 });

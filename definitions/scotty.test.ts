@@ -1,7 +1,7 @@
 import { scotty } from "./scotty";
 
 describe("the scotty catalogue", () => {
-  it("has 24 metrics with exactly the expected Prometheus names, by group", () => {
+  it("has 26 metrics with exactly the expected Prometheus names, by group", () => {
     const byGroup = Object.fromEntries(
       scotty.groups.map((g) => [g.title, g.metrics.map((m) => m.prometheusName)]),
     );
@@ -12,14 +12,15 @@ describe("the scotty catalogue", () => {
         "scotty_log_stream_duration_seconds",
         "scotty_log_lines_received_total",
         "scotty_log_stream_errors_total",
+        "scotty_log_cache_hit_ratio",
         "scotty_log_stream_bytes_total",
       ],
       "Shell sessions": [
         "scotty_shell_sessions_active",
+        "scotty_shell_session_timeouts_total",
         "scotty_shell_sessions_total",
         "scotty_shell_session_duration_seconds",
         "scotty_shell_session_errors_total",
-        "scotty_shell_session_timeouts_total",
       ],
       WebSocket: [
         "scotty_websocket_connections_active",
@@ -32,6 +33,7 @@ describe("the scotty catalogue", () => {
         "scotty_tasks_active",
         "scotty_tasks_total",
         "scotty_task_duration_seconds",
+        "scotty_task_workers",
         "scotty_task_output_lines_total",
         "scotty_task_output_buffer_bytes",
       ],
@@ -41,7 +43,7 @@ describe("the scotty catalogue", () => {
         "scotty_uptime_seconds_total",
       ],
     });
-    expect(scotty.list).toHaveLength(24);
+    expect(scotty.list).toHaveLength(26);
   });
 
   it("follows OTel conventions: active counts are up-down counters, no total or unit in names", () => {

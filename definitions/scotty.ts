@@ -7,6 +7,8 @@ const taskSeconds = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
 const taskStatus = {
   description: "How the task ended.",
   values: ["succeeded", "failed", "cancelled"],
+  // A cancelled task was stopped on purpose: not an error.
+  failure: ["failed"],
 } as const;
 
 export const scotty = defineMetrics({
@@ -28,6 +30,7 @@ export const scotty = defineMetrics({
       unit: "{stream}",
       description: "Log streams open right now.",
       group: "logs",
+      title: "Open log streams",
     },
     logStreams: {
       name: "scotty.log_streams",
@@ -35,6 +38,8 @@ export const scotty = defineMetrics({
       unit: "{stream}",
       description: "Log streams opened.",
       group: "logs",
+      title: "Log streams opened",
+      requests: { duration: "logStreamDuration", saturation: "logStreamsActive" },
     },
     logStreamDuration: {
       name: "scotty.log_stream.duration",
@@ -43,6 +48,7 @@ export const scotty = defineMetrics({
       description: "How long a log stream stayed open.",
       group: "logs",
       buckets: streamSeconds,
+      title: "Log stream duration",
     },
     logLinesReceived: {
       name: "scotty.log_lines.received",
@@ -63,6 +69,18 @@ export const scotty = defineMetrics({
           values: ["container_not_found", "connection_lost", "permission_denied", "timeout", "internal"],
         },
       },
+      title: "Log stream errors",
+      failuresOf: "logStreams",
+    },
+    logCacheHitRatio: {
+      name: "scotty.log_cache.hit_ratio",
+      kind: "gauge",
+      unit: "1",
+      description: "Share of log reads served from the in-memory cache.",
+      group: "logs",
+      title: "Log cache hit ratio",
+      aggregation: "avg",
+      thresholds: { warning: 0.8, critical: 0.5, below: true },
     },
     logStreamBytes: {
       // "bytes" is the suffix the unit adds, so the exporter does not double it.
@@ -71,6 +89,7 @@ export const scotty = defineMetrics({
       unit: "By",
       description: "Bytes of log output sent to clients.",
       group: "logs",
+      title: "Log bytes sent",
     },
 
     // Shell sessions
@@ -80,6 +99,15 @@ export const scotty = defineMetrics({
       unit: "{session}",
       description: "Shell sessions open right now.",
       group: "shell",
+      title: "Open shell sessions",
+    },
+    shellSessionTimeouts: {
+      name: "scotty.shell_session.timeouts",
+      kind: "counter",
+      unit: "{session}",
+      description: "Shell sessions closed for inactivity.",
+      group: "shell",
+      title: "Sessions closed idle",
     },
     shellSessions: {
       name: "scotty.shell_sessions",
@@ -87,6 +115,8 @@ export const scotty = defineMetrics({
       unit: "{session}",
       description: "Shell sessions started.",
       group: "shell",
+      title: "Shell sessions started",
+      requests: { duration: "shellSessionDuration", saturation: "shellSessionsActive" },
     },
     shellSessionDuration: {
       name: "scotty.shell_session.duration",
@@ -95,6 +125,7 @@ export const scotty = defineMetrics({
       description: "How long a shell session lasted.",
       group: "shell",
       buckets: sessionSeconds,
+      title: "Shell session duration",
     },
     shellSessionErrors: {
       name: "scotty.shell_session.errors",
@@ -108,13 +139,8 @@ export const scotty = defineMetrics({
           values: ["spawn_failed", "connection_lost", "permission_denied", "internal"],
         },
       },
-    },
-    shellSessionTimeouts: {
-      name: "scotty.shell_session.timeouts",
-      kind: "counter",
-      unit: "{session}",
-      description: "Shell sessions closed for inactivity.",
-      group: "shell",
+      title: "Shell session errors",
+      failuresOf: "shellSessions",
     },
 
     // WebSocket
@@ -124,6 +150,7 @@ export const scotty = defineMetrics({
       unit: "{connection}",
       description: "WebSocket connections open right now.",
       group: "websocket",
+      title: "Open WebSocket connections",
     },
     websocketConnections: {
       name: "scotty.websocket_connections",
@@ -131,6 +158,8 @@ export const scotty = defineMetrics({
       unit: "{connection}",
       description: "WebSocket connections accepted.",
       group: "websocket",
+      title: "WebSocket connections accepted",
+      requests: { saturation: "websocketConnectionsActive" },
     },
     websocketMessagesSent: {
       name: "scotty.websocket_messages.sent",
@@ -144,6 +173,7 @@ export const scotty = defineMetrics({
           values: ["log_line", "shell_output", "task_output", "status", "ping", "other"],
         },
       },
+      title: "Messages sent",
     },
     websocketMessagesReceived: {
       name: "scotty.websocket_messages.received",
@@ -157,6 +187,7 @@ export const scotty = defineMetrics({
           values: ["shell_input", "subscribe", "unsubscribe", "ping", "other"],
         },
       },
+      title: "Messages received",
     },
     websocketAuthFailures: {
       name: "scotty.websocket_auth.failures",
@@ -170,6 +201,8 @@ export const scotty = defineMetrics({
           values: ["missing_token", "invalid_token", "expired_token", "forbidden"],
         },
       },
+      title: "Authentication failures",
+      failuresOf: "websocketConnections",
     },
 
     // Tasks
@@ -179,6 +212,7 @@ export const scotty = defineMetrics({
       unit: "{task}",
       description: "Tasks running right now.",
       group: "tasks",
+      title: "Running tasks",
     },
     tasks: {
       name: "scotty.tasks",
@@ -187,6 +221,8 @@ export const scotty = defineMetrics({
       description: "Tasks finished, by outcome.",
       group: "tasks",
       attributes: { "task.status": taskStatus },
+      title: "Tasks finished",
+      requests: { duration: "taskDuration", saturation: "taskWorkers" },
     },
     taskDuration: {
       name: "scotty.task.duration",
@@ -196,6 +232,24 @@ export const scotty = defineMetrics({
       group: "tasks",
       buckets: taskSeconds,
       attributes: { "task.status": taskStatus },
+      title: "Task duration",
+    },
+    taskWorkers: {
+      name: "scotty.task.workers",
+      kind: "upDownCounter",
+      unit: "{worker}",
+      description: "Task workers, by state.",
+      group: "tasks",
+      title: "Task workers",
+      attributes: {
+        "worker.state": {
+          description: "Whether the worker runs a task.",
+          values: ["busy", "idle"],
+          // Busy + idle = the pool: busy / pool is the tasks' saturation.
+          partition: true,
+          inUse: ["busy"],
+        },
+      },
     },
     taskOutputLines: {
       name: "scotty.task.output_lines",
@@ -203,6 +257,7 @@ export const scotty = defineMetrics({
       unit: "{line}",
       description: "Output lines written by tasks.",
       group: "tasks",
+      title: "Task output lines",
     },
     taskOutputBuffer: {
       name: "scotty.task.output_buffer",
@@ -210,6 +265,9 @@ export const scotty = defineMetrics({
       unit: "By",
       description: "Bytes of task output held in memory.",
       group: "tasks",
+      title: "Task output buffered",
+      // Bytes held by each instance add up to what the service holds.
+      aggregation: "sum",
     },
 
     // System health (observed by the instrumentation module itself)
@@ -223,8 +281,14 @@ export const scotty = defineMetrics({
         "memory.type": {
           description: "Which memory figure: resident set, V8 heap total or used, external.",
           values: ["rss", "heap_total", "heap_used", "external"],
+          // Different figures (heap_used is part of heap_total, both of rss): never added up.
+          partition: true,
+          headline: "rss",
         },
       },
+      title: "Memory",
+      // The service's footprint: every instance's figure of one memory type, added up.
+      aggregation: "sum",
     },
     cpuUsage: {
       name: "scotty.cpu.usage",
@@ -232,6 +296,10 @@ export const scotty = defineMetrics({
       unit: "%",
       description: "CPU used by the scotty process, in percent of one core, since the last observation.",
       group: "system",
+      title: "CPU",
+      // The busiest instance: an average would hide one saturated process.
+      aggregation: "max",
+      thresholds: { warning: 80, critical: 95 },
     },
     uptime: {
       name: "scotty.uptime",
@@ -239,6 +307,8 @@ export const scotty = defineMetrics({
       unit: "s",
       description: "Seconds since the scotty process started.",
       group: "system",
+      title: "Uptime",
+      uptime: true,
     },
   },
 });

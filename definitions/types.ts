@@ -11,6 +11,68 @@ export interface AttributeSpec {
   readonly description?: string;
   readonly values?: readonly string[];
   readonly maxValues?: number;
+  /**
+   * The values split one whole, or are different quantities (memory type, CPU state): series are
+   * never summed across this attribute; dashboards show it split, or filtered to `inUse`/`headline`.
+   * @default false (values are parts of one total: summing across them is meaningful)
+   */
+  readonly partition?: boolean;
+  /**
+   * Of a `partition` whose values add up to a whole (memory state, CPU state): the values that count
+   * as used. Dashboards show their sum ("memory used") and their share of the whole (utilisation).
+   * @default undefined (no utilisation is shown)
+   */
+  readonly inUse?: readonly string[];
+  /**
+   * Of a `partition` whose values are different quantities (`memory.type` rss, heap_used …): the one
+   * value a stat shows. Without `inUse` or `headline` a partitioned metric gets no stat, only a split graph.
+   * @default undefined
+   */
+  readonly headline?: string;
+  /**
+   * Values that mean the event failed (`task.status` `failed`): the error ratio counts them.
+   * @default undefined (no value means failure)
+   */
+  readonly failure?: readonly string[];
+}
+
+/** How the series of a gauge or up-down counter combine into one number across instances. */
+export type Aggregation = "sum" | "avg" | "min" | "max";
+
+export const AGGREGATIONS: readonly Aggregation[] = ["sum", "avg", "min", "max"];
+
+/**
+ * Colour steps of a stat, in the unit the stat shows (a ratio as 0–1, a duration in the metric's
+ * unit). Without thresholds a stat is drawn in one neutral colour (throughput has no "bad" value).
+ */
+export interface ThresholdSpec {
+  /** Amber from this value on. */
+  readonly warning?: number;
+  /** Red from this value on. */
+  readonly critical?: number;
+  /**
+   * Low is bad (free space, hit ratio): amber at or below `warning`, red at or below `critical`.
+   * @default false
+   */
+  readonly below?: boolean;
+}
+
+/** Marks a counter or histogram as the requests (work items) of a service: its RED row. */
+export interface RequestsSpec {
+  /**
+   * Key of the histogram of their durations (a histogram marked as requests is its own).
+   * @default undefined (no latency panels)
+   */
+  readonly duration?: string;
+  /**
+   * Key of the gauge or up-down counter of their saturation (in flight, queue, busy workers).
+   * @default undefined
+   */
+  readonly saturation?: string;
+  /** @default { warning: 0.01, critical: 0.05 } */
+  readonly errorRatio?: ThresholdSpec;
+  /** Thresholds of the latency stats (p99), in the duration's unit. @default none (neutral) */
+  readonly latency?: ThresholdSpec;
 }
 
 /** How the series name in VictoriaMetrics is derived from the definition's name. */
@@ -41,6 +103,38 @@ export interface MetricSpec {
    * the first failure): dashboards then show 0 instead of "No data".
    */
   readonly zeroWhenAbsent?: boolean;
+  /**
+   * A short human title for panels ("Log streams opened").
+   * @default the name without its namespace, words capitalised once ("scotty.log_streams.active" →
+   * "Log streams active")
+   */
+  readonly title?: string;
+  /**
+   * How a gauge's or up-down counter's series combine across instances (and across attributes that
+   * are not a `partition`). A ratio or percent gauge can never be summed.
+   * @default "sum" for up-down counters, "avg" for gauges
+   */
+  readonly aggregation?: Aggregation;
+  /** This counter or histogram counts a service's requests: the group gets a RED row. @default undefined */
+  readonly requests?: RequestsSpec;
+  /**
+   * Key of the counter (or histogram) whose failures this counter counts: the error ratio is
+   * rate(this) / rate(that). @default undefined
+   */
+  readonly failuresOf?: string;
+  /** Colour steps of this metric's stat. @default none: one neutral colour */
+  readonly thresholds?: ThresholdSpec;
+  /**
+   * Seconds since the process started: never rated; dashboards show the youngest instance's uptime,
+   * live instances and a restart annotation at each counter reset. @default false
+   */
+  readonly uptime?: boolean;
+  /**
+   * A counter of the busy seconds of one resource (a disk's io_time): its rate is a busy fraction,
+   * shown in percent. Other seconds counters rate to seconds per second, a concurrency or queue
+   * length (weighted_io_time), shown as a plain number. @default false
+   */
+  readonly utilisation?: boolean;
 }
 
 export interface GroupSpec {

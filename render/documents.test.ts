@@ -1,3 +1,5 @@
+import { buildDashboards } from "../dashboards";
+import { dashboardsMarkdown } from "./documents";
 import { defineMetrics, labelName, scotty, seriesNames, type Catalogue } from "../definitions";
 import { catalogueDocument, metricsJson, metricsMarkdown, type CatalogueDocument } from ".";
 
@@ -115,9 +117,9 @@ describe.each([
 });
 
 describe("metrics.json details", () => {
-  it("scotty: 24 metrics in 5 groups; histograms carry their buckets and three series", () => {
+  it("scotty: 26 metrics in 5 groups; histograms carry their buckets and three series", () => {
     const d = doc(scotty);
-    expect(d.metrics).toHaveLength(24);
+    expect(d.metrics).toHaveLength(26);
     expect(d.groups.map((g) => g.key)).toEqual(["logs", "shell", "websocket", "tasks", "system"]);
     const duration = d.metrics.find((m) => m.key === "logStreamDuration")!;
     expect(duration.series).toEqual([
@@ -173,5 +175,30 @@ describe("METRICS.md", () => {
     expect(md).toContain("`payment_method` (`payment.method`): `card`, `invoice`");
     expect(md).toContain("| 50, 100, 250, 1000 |");
     expect(md).toContain("Catalogue `shop`: 4 metrics in 2 groups; at most 27 attribute sets");
+  });
+});
+
+describe("DASHBOARDS.md", () => {
+  const dashboards = buildDashboards(scotty);
+  const md = dashboardsMarkdown(dashboards);
+
+  it("has one section per dashboard and, per row, every panel with its type, width, unit and queries", () => {
+    const sections = md.split("\n").filter((l) => l.startsWith("## "));
+    expect(sections).toEqual(dashboards.map((d) => `## ${d.title}`));
+    const esc = (t: string) => t.replace(/\|/g, "\\|");
+    for (const d of dashboards) {
+      const section = md.split("\n## ").find((x) => x.startsWith(`${d.title}\n`)) ?? "";
+      for (const p of d.panels) {
+        const line = `| ${esc(p.title)} | ${p.type} | ${p.gridPos.w} | \`${p.unit}\` | ${p.exprs.map((e) => `\`${esc(e)}\``).join("<br>")} |`;
+        expect(section.split("\n")).toContain(line);
+      }
+    }
+    // The RED row is open, the detail rows collapsed.
+    expect(md).toContain("### Tasks finished: rate, errors, duration\n");
+    expect(md).toContain("### Task duration (collapsed)\n");
+  });
+
+  it("is deterministic", () => {
+    expect(dashboardsMarkdown(buildDashboards(scotty))).toBe(md);
   });
 });

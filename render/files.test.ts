@@ -2,6 +2,7 @@ import { parse } from "yaml";
 import { buildDashboards, serializeDashboard } from "../dashboards";
 import { defineMetrics, scotty } from "../definitions";
 import { collectorConfig, collectorConfigYaml } from "../collector";
+import { dashboardsMarkdown } from "./documents";
 import { metricsJson, metricsMarkdown, RENDERED_PATHS, renderFiles, renderStats, type RenderedFile } from ".";
 
 function file(files: readonly RenderedFile[], path: string): string {
@@ -30,6 +31,7 @@ describe("renderFiles", () => {
       RENDERED_PATHS.dashboardProvider,
       RENDERED_PATHS.metricsJson,
       RENDERED_PATHS.metricsMarkdown,
+      RENDERED_PATHS.dashboardsMarkdown,
       ...dashboards.map((d) => `grafana/dashboards/${d.uid}.json`),
     ];
     const paths = files.map((f) => f.path);
@@ -49,6 +51,7 @@ describe("renderFiles", () => {
     expect(file(files, "collector/config.yaml")).toBe(collectorConfigYaml(collectorConfig(scotty)));
     expect(file(files, "metrics.json")).toBe(metricsJson(scotty));
     expect(file(files, "METRICS.md")).toBe(metricsMarkdown(scotty));
+    expect(file(files, "DASHBOARDS.md")).toBe(dashboardsMarkdown(buildDashboards(scotty)));
     for (const f of files.filter((x) => x.path.endsWith(".yaml")))
       expect(() => parse(f.content)).not.toThrow();
     for (const f of files.filter((x) => x.path.endsWith(".json")))
@@ -84,6 +87,9 @@ describe("renderFiles", () => {
     expect(collector.service.telemetry.metrics.readers[0]!.pull.exporter.prometheus).toEqual({
       host: "127.0.0.1",
       port: 18888,
+      without_scope_info: true,
+      without_type_suffix: true,
+      without_units: true,
     });
     // The scrape target follows the telemetry port unless given.
     const scrape = file(out, "victoriametrics/scrape.yaml");

@@ -20,7 +20,7 @@ import {
   type GrafanaProvisioningOptions,
 } from "../dashboards";
 import { isCatalogue, type Catalogue } from "../definitions";
-import { metricsJson, metricsMarkdown } from "./documents";
+import { dashboardsMarkdown, metricsJson, metricsMarkdown } from "./documents";
 
 /** One generated file: a relative POSIX path and its full content. */
 export interface RenderedFile {
@@ -52,6 +52,7 @@ export const RENDERED_PATHS = Object.freeze({
   dashboardsDir: "grafana/dashboards",
   metricsJson: "metrics.json",
   metricsMarkdown: "METRICS.md",
+  dashboardsMarkdown: "DASHBOARDS.md",
 });
 
 /** The stack's collector container as VictoriaMetrics reaches it (its network alias). */
@@ -120,7 +121,14 @@ function reconcile(options: RenderOptions): {
   if (problems.length > 0) throw new Error(`Invalid render options:\n  - ${problems.join("\n  - ")}`);
   return {
     collector,
-    dashboards: { ...dashboards, hostmetrics, otelcolJob: job, folder },
+    // The pipeline dashboard draws the memory_limiter's limits from the collector's memory limit.
+    dashboards: {
+      ...dashboards,
+      hostmetrics,
+      otelcolJob: job,
+      folder,
+      collectorMemoryLimitMib: dashboards.collectorMemoryLimitMib ?? collector.memoryLimitMib,
+    },
     grafana: { ...grafana, folder },
     scrape: {
       collectorTarget: scrape.collectorTarget ?? `${COLLECTOR_HOST}:${collector.telemetryPort}`,
@@ -139,7 +147,8 @@ const SAFE_UID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
  * - `victoriametrics/scrape.yaml`: VictoriaMetrics' `-promscrape.config` (the collector's own metrics);
  * - `grafana/provisioning/datasources/datasources.yaml`, `grafana/provisioning/dashboards/dashboards.yaml`;
  * - `grafana/dashboards/<uid>.json`: one bare dashboard model per dashboard;
- * - `metrics.json`, `METRICS.md`: the catalogue, for tools and for review.
+ * - `metrics.json`, `METRICS.md`: the catalogue, for tools and for review;
+ * - `DASHBOARDS.md`: every dashboard's rows and panels (titles, widths, units, queries), for review.
  * @throws for bad options (naming each) or a value that is not a catalogue.
  */
 export function renderFiles(catalogue: Catalogue, options: RenderOptions = {}): RenderedFile[] {
@@ -160,6 +169,7 @@ export function renderFiles(catalogue: Catalogue, options: RenderOptions = {}): 
     { path: RENDERED_PATHS.dashboardProvider, content: dashboardProviderYaml(o.grafana) },
     { path: RENDERED_PATHS.metricsJson, content: metricsJson(catalogue) },
     { path: RENDERED_PATHS.metricsMarkdown, content: metricsMarkdown(catalogue) },
+    { path: RENDERED_PATHS.dashboardsMarkdown, content: dashboardsMarkdown(dashboards) },
   ];
   const seen = new Set<string>();
   for (const d of dashboards) {
