@@ -15,14 +15,22 @@ const CASES: readonly [number, number][] = [
 
 /** A catalogue of `metrics` metrics spread over `groups` groups, every kind and shape in turn. */
 function catalogue(metrics: number, groups: number) {
-  const groupSpecs = Object.fromEntries(Array.from({ length: groups }, (_, g) => [`g${g}`, { title: `Group ${g}` }]));
+  const groupSpecs = Object.fromEntries(
+    Array.from({ length: groups }, (_, g) => [`g${g}`, { title: `Group ${g}` }]),
+  );
   const specs: Record<string, MetricSpec> = {};
   for (let i = 0; i < metrics; i++) {
     const group = `g${i % groups}`;
     const base = { description: `Metric ${i}.`, group };
     switch (i % 4) {
       case 0:
-        specs[`m${i}`] = { ...base, name: `bench.g${i % groups}.requests${i}`, kind: "counter", unit: "{request}", requests: {} };
+        specs[`m${i}`] = {
+          ...base,
+          name: `bench.g${i % groups}.requests${i}`,
+          kind: "counter",
+          unit: "{request}",
+          requests: {},
+        };
         break;
       case 1:
         specs[`m${i}`] = {

@@ -4,7 +4,8 @@
 //
 //   ts-node --transpile-only examples/scotty-app.ts
 //
-// Environment: EXAMPLE_DURATION_MS (default 15000), EXAMPLE_EXPORT_INTERVAL_MS (default 5000), and the
+// Environment: EXAMPLE_DURATION_MS (default 15000), EXAMPLE_EXPORT_INTERVAL_MS (default 5000),
+// EXAMPLE_PROFILE (`a` or `b`, default `a`: the instance's known gauge levels, see PROFILES), and the
 // standard OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4317, gRPC), OTEL_SERVICE_NAME, …
 import { randomUUID } from "node:crypto";
 import type { Span } from "@opentelemetry/api";
@@ -14,6 +15,7 @@ import { defaultResource, resourceFromAttributes } from "@opentelemetry/resource
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { scotty } from "../definitions";
 import { createMetrics } from "../instrumentation";
+import { PROFILES, type ProfileName } from "./profiles";
 
 function envMillis(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -23,6 +25,12 @@ function envMillis(name: string, fallback: number): number {
     throw new Error(`${name} must be a positive whole number of ms, got "${raw}"`);
   return n;
 }
+
+const profileName = (process.env.EXAMPLE_PROFILE ?? "a") as ProfileName;
+if (!(profileName in PROFILES)) {
+  throw new Error(`EXAMPLE_PROFILE must be one of ${Object.keys(PROFILES).join(", ")}, got "${profileName}"`);
+}
+const profile = PROFILES[profileName];
 
 const durationMs = envMillis("EXAMPLE_DURATION_MS", 15_000);
 const exportIntervalMs = envMillis("EXAMPLE_EXPORT_INTERVAL_MS", 5_000);
@@ -142,7 +150,9 @@ function tick(i: number): void {
   m.websocketConnections.add(1);
   m.websocketConnectionsActive.add(i % 4 === 3 ? -1 : 1);
   m.taskOutputBuffer.record(1024 * (1 + (i % 64)));
+  m.logCacheHitRatio.record(profile.logCacheHitRatio);
   for (const key of ["websocketConnections", "websocketConnectionsActive", "taskOutputBuffer"]) count(key);
+  count("logCacheHitRatio");
 
   logStream(i);
   if (i % 2 === 0) shellSession(i);
@@ -154,9 +164,13 @@ function tick(i: number): void {
 }
 
 async function main(): Promise<void> {
+  // The worker pool holds its size for the whole run.
+  m.taskWorkers.add(profile.workers.busy, { "worker.state": "busy" });
+  m.taskWorkers.add(profile.workers.idle, { "worker.state": "idle" });
+  count("taskWorkers");
   console.log(
     `scotty example: recording for ${durationMs} ms, exporting every ${exportIntervalMs} ms to ${endpoint}` +
-      ` (service.instance.id ${instanceId})`,
+      ` (service.instance.id ${instanceId}, profile ${profileName})`,
   );
   const longestList = Math.max(
     ...[errorTypes, shellErrorTypes, sentTypes, receivedTypes, authReasons, taskStatuses].map(
