@@ -32,8 +32,8 @@ export interface GrafanaArgs {
 
 export const GRAFANA_SECRETS_DIR = "/etc/grafana/secrets";
 export const GRAFANA_PASSWORD_FILE = `${GRAFANA_SECRETS_DIR}/admin_password`;
-/** The uid the Grafana image runs as; it owns the password file. */
-export const GRAFANA_UID = "472";
+/** The image runs as 472:0, so the root-owned password file is readable to group 0 only. */
+export const GRAFANA_SECRET_MODE = "0440";
 
 /** Grafana, provisioned by files: datasources, a dashboard provider and the generated dashboards. */
 export class Grafana extends pulumi.ComponentResource {
@@ -54,7 +54,7 @@ export class Grafana extends pulumi.ComponentResource {
         volumeName: args.secretsVolumeName,
         containerName: `${args.containerName}-secrets`,
         imageId: this.image.imageId,
-        owner: GRAFANA_UID,
+        permissions: GRAFANA_SECRET_MODE,
         files: [{ name: "admin_password", content: args.adminPassword }],
       },
       { parent: this },

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import type { Catalogue } from "../definitions";
 import { loadCatalogue } from "./catalogue";
 import { ObservabilityStack } from "./observability-stack";
 import type { RawSettings } from "./settings";
@@ -37,18 +38,36 @@ function readRaw(config: pulumi.Config): RawSettings {
   return raw as RawSettings;
 }
 
+/** What a user's own program gives instead of (or under) Pulumi config; see stack/index.ts. */
+export interface StackSource {
+  /** The catalogue itself; then config `definitions` must not be set. */
+  readonly catalogue?: Catalogue;
+  /** Settings in code; a key also set in Pulumi config takes the config's value. */
+  readonly settings?: RawSettings;
+}
+
 /**
- * Builds the whole stack from Pulumi config. A function (not top-level code) so that tests can call
- * it after `pulumi.runtime.setMocks`.
+ * Builds the whole stack from Pulumi config (and, from a user's own program, its catalogue and
+ * settings). A function (not top-level code) so that tests can call it after `pulumi.runtime.setMocks`.
  */
-export function createStack(opts?: pulumi.ComponentResourceOptions): {
+export function createStack(
+  opts?: pulumi.ComponentResourceOptions,
+  source: StackSource = {},
+): {
   stack: ObservabilityStack;
   password?: random.RandomPassword;
   outputs: Record<string, unknown>;
 } {
   const config = new pulumi.Config("observability-stack");
-  const settings = resolveSettings(readRaw(config));
-  const catalogue = loadCatalogue(settings.definitions);
+  const configured = readRaw(config);
+  if (source.catalogue !== undefined && configured.definitions !== undefined) {
+    throw new Error(
+      "Config observability-stack:definitions is set, but the program passes its own catalogue, so it " +
+        "would be ignored. Fix: pulumi config rm observability-stack:definitions.",
+    );
+  }
+  const settings = resolveSettings({ ...source.settings, ...configured });
+  const catalogue = source.catalogue ?? loadCatalogue(settings.definitions);
 
   let grafanaAdminPassword: pulumi.Output<string> | undefined;
   let generatedPassword: random.RandomPassword | undefined;

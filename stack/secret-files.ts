@@ -20,10 +20,11 @@ export interface SecretFilesArgs {
   readonly imageId: pulumi.Input<string>;
   readonly files: readonly SecretFile[];
   /**
-   * Numeric uid that owns the files (the service's user).
-   * @default "0"
+   * File mode. The files belong to root:root (this provider version cannot set an owner), so a
+   * service that runs as another user reads them through group 0 (Grafana's image runs as 472:0).
+   * @default "0400"
    */
-  readonly owner?: string;
+  readonly permissions?: string;
 }
 
 /** Where the carrier mounts the volume. */
@@ -66,8 +67,7 @@ export class SecretFiles extends pulumi.ComponentResource {
         uploads: args.files.map((f) => ({
           file: `${CARRIER_MOUNT}/${f.name}`,
           content: pulumi.secret(f.content),
-          owner: args.owner ?? "0",
-          permissions: "0400",
+          permissions: args.permissions ?? "0400",
         })),
       },
       { parent: this, deleteBeforeReplace: true },

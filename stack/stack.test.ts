@@ -284,7 +284,7 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
     const carrier = byName("observability-grafana-secrets").inputs;
     expect(isSecretValue(carrier.uploads)).toBe(true);
     expect(unwrap(carrier.uploads)).toEqual([
-      { file: "/secrets/admin_password", content: PASSWORD, owner: "472", permissions: "0400" },
+      { file: "/secrets/admin_password", content: PASSWORD, permissions: "0440" },
     ]);
     expect(carrier).toMatchObject({ start: false, mustRun: false, networkMode: "none", readOnly: true });
     expect(carrier.volumes).toEqual([{ volumeName: "obs-grafana-secrets", containerPath: "/secrets" }]);
@@ -314,7 +314,7 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
     const carrier = byName("observability-victoriametrics-secrets").inputs;
     expect(isSecretValue(carrier.uploads)).toBe(true);
     expect(unwrap(carrier.uploads)).toEqual([
-      { file: "/secrets/admin_key", content: VM_KEY, owner: "0", permissions: "0400" },
+      { file: "/secrets/admin_key", content: VM_KEY, permissions: "0400" },
     ]);
     for (const r of recorded) expect(plainStrings(r.inputs).filter((x) => x.includes(VM_KEY))).toEqual([]);
     expect(await pulumi.isSecret(outputs.victoriaMetricsAdminKey as pulumi.Output<string>)).toBe(true);

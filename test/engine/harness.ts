@@ -61,7 +61,8 @@ export function copyProject(dest: string): string {
   for (const rel of listed.stdout.split("\0")) {
     if (rel === "" || rel.startsWith("test/") || rel.startsWith(".github/")) continue;
     const src = path.join(REPO, rel);
-    if (!fs.existsSync(src)) continue; // deleted in the working tree
+    // Deleted in the working tree, or not a plain file (a node_modules link, say).
+    if (!fs.existsSync(src) || !fs.lstatSync(src).isFile() || rel.split("/")[0] === "node_modules") continue;
     const to = path.join(dest, rel);
     fs.mkdirSync(path.dirname(to), { recursive: true });
     fs.copyFileSync(src, to);
@@ -170,7 +171,8 @@ const groups = Object.fromEntries(
   scotty.groups.map((g) => [g.key, { title: g.title, ...(g.description ? { description: g.description } : {}) }]),
 );
 const metrics: Record<string, MetricSpec> = { ...(scotty.metrics as Record<string, MetricSpec>) };
-const changed = scotty.list.find((m) => m.group === "tasks" && m.kind === "upDownCounter") ?? scotty.list[0];
+const changed = scotty.list.find((m) => m.group === "tasks" && m.kind === "upDownCounter");
+if (changed === undefined) throw new Error("scotty has no up-down counter in its tasks group");
 metrics[changed.key] = { ...metrics[changed.key], description: "Tasks running right now (changed description, to be seen in the preview)." } as MetricSpec;
 metrics.tasksRetried = {
   name: "scotty.tasks.retried",
@@ -198,13 +200,15 @@ export function checkDefinitionsDiff(c: Checks, label: string, diff: string, sec
   const grafana = resourceBlock(diff, "docker:index/container:Container", "observability-grafana");
   c.ok(grafana !== undefined, `${label}: the preview shows the Grafana container`, tail(diff));
   const g = grafana ?? "";
+  const name = CHANGED_CATALOGUE.newMetricPromName;
   c.ok(
-    /scotty-tasks\.json/.test(g) && g.includes(CHANGED_CATALOGUE.newMetricPromName),
-    `${label}: the tasks dashboard file shows the new metric ${CHANGED_CATALOGUE.newMetricPromName} in plain text`,
+    /scotty-tasks\.json/.test(g) && new RegExp(`expr\\s*:\\s*".*${name}`).test(g),
+    `${label}: the tasks dashboard file shows a query of the new metric ${name} in plain text`,
   );
   c.ok(
-    /METRICS\.md/.test(g) && g.includes(CHANGED_CATALOGUE.changedDescription),
-    `${label}: METRICS.md shows the changed description in plain text`,
+    /METRICS\.md/.test(g) &&
+      g.split("\n").some((l) => l.includes("|") && l.includes(CHANGED_CATALOGUE.changedDescription)),
+    `${label}: METRICS.md shows the changed description (a table row) in plain text`,
   );
   c.ok(!/uploads\s*:\s*\[secret\]/.test(g), `${label}: the Grafana container's uploads are not one [secret]`);
   c.ok(!diff.includes(secret), `${label}: the Grafana admin password appears nowhere in the preview`);

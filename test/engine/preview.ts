@@ -22,6 +22,7 @@ export const DEV_PLAN: readonly string[] = [
   "docker:index/container:Container::observability-grafana-secrets",
   "docker:index/container:Container::observability-jaeger",
   "docker:index/container:Container::observability-victoriametrics",
+  "docker:index/container:Container::observability-victoriametrics-secrets",
   "docker:index/network:Network::observability-network",
   "docker:index/remoteImage:RemoteImage::observability-collector",
   "docker:index/remoteImage:RemoteImage::observability-grafana",
@@ -30,17 +31,18 @@ export const DEV_PLAN: readonly string[] = [
   "docker:index/volume:Volume::observability-grafana-data",
   "docker:index/volume:Volume::observability-grafana-secrets-volume",
   "docker:index/volume:Volume::observability-victoriametrics-data",
+  "docker:index/volume:Volume::observability-victoriametrics-secrets-volume",
   "observability-stack:stack:Collector::observability-collector",
   "observability-stack:stack:Grafana::observability-grafana",
   "observability-stack:stack:Jaeger::observability-jaeger",
   "observability-stack:stack:Network::observability-network",
   "observability-stack:stack:ObservabilityStack::observability",
   "observability-stack:stack:SecretFiles::observability-grafana-secrets",
+  "observability-stack:stack:SecretFiles::observability-victoriametrics-secrets",
   "observability-stack:stack:VictoriaMetrics::observability-victoriametrics",
-  "pulumi:providers:docker::default_5_2_0",
-  "pulumi:providers:random::default_4_21_2",
   "pulumi:pulumi:Stack::observability-stack-dev",
   "random:index/randomPassword:RandomPassword::grafana-admin-password",
+  "random:index/randomPassword:RandomPassword::victoriametrics-admin-key",
 ];
 
 /** A password the test sets, so that it can look for it in every output. */
@@ -74,7 +76,7 @@ function main(): void {
   fs.writeFileSync(path.join(project, CHANGED_CATALOGUE.file), CHANGED_CATALOGUE.source);
   pulumiOk(project, ["config", "set", "definitions", `./${CHANGED_CATALOGUE.file}`]);
   pulumiOk(project, ["config", "set", "--secret", "grafanaAdminPassword"], { input: KNOWN_PASSWORD });
-  const diff = pulumiOk(project, ["preview", "--diff"]);
+  const diff = pulumiOk(project, ["preview", "--diff", "--show-full-output"]);
   fs.writeFileSync(path.join(tmp, "preview-diff.txt"), diff.stdout);
   checkDefinitionsDiff(c, "fresh stack", diff.stdout + diff.stderr, KNOWN_PASSWORD);
   const json = pulumiOk(project, ["preview", "--json"]);

@@ -288,7 +288,7 @@ async function main(): Promise<void> {
     // 5. The definitions change on this up-ed stack shows readably.
     fs.writeFileSync(path.join(project, CHANGED_CATALOGUE.file), CHANGED_CATALOGUE.source);
     pulumiOk(project, ["config", "set", "definitions", `./${CHANGED_CATALOGUE.file}`]);
-    const diff = pulumiOk(project, ["preview", "--diff"]);
+    const diff = pulumiOk(project, ["preview", "--diff", "--show-full-output"]);
     fs.writeFileSync(path.join(tmp, "up-definitions-diff.txt"), diff.stdout);
     checkDefinitionsDiff(c, "up-ed stack", diff.stdout, password);
     const changedOthers = previewSteps(pulumiOk(project, ["preview", "--json"]).stdout)
