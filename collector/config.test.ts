@@ -120,8 +120,8 @@ describe("collectorConfig structure", () => {
     expect(config.processors[COMPONENT_IDS.hostResource]).toEqual({
       attributes: [
         { key: "service.name", value: "hostmetrics", action: "upsert" },
-        { key: "service.instance.id", value: "${env:HOSTNAME}", action: "upsert" },
-        { key: "host.name", value: "${env:HOSTNAME}", action: "upsert" },
+        { key: "service.instance.id", value: "${env:HOSTNAME:-localhost}", action: "upsert" },
+        { key: "host.name", value: "${env:HOSTNAME:-localhost}", action: "upsert" },
       ],
     });
   });

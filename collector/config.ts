@@ -118,12 +118,17 @@ export function collectorConfig(
         ? {
             // Host metrics carry no resource: give them a job (service.name) and the host as instance
             // (service.instance.id), which the remote write exporter turns into labels, so the host
-            // dashboard can tell hosts apart. Docker sets HOSTNAME in every container.
+            // dashboard can tell hosts apart. Docker sets HOSTNAME in every container; without it
+            // the value would be empty, which the resource processor refuses.
             [ids.hostResource]: {
               attributes: [
                 { key: "service.name", value: HOST_JOB, action: "upsert" as const },
-                { key: "service.instance.id", value: "${env:HOSTNAME}", action: "upsert" as const },
-                { key: "host.name", value: "${env:HOSTNAME}", action: "upsert" as const },
+                {
+                  key: "service.instance.id",
+                  value: "${env:HOSTNAME:-localhost}",
+                  action: "upsert" as const,
+                },
+                { key: "host.name", value: "${env:HOSTNAME:-localhost}", action: "upsert" as const },
               ],
             },
           }

@@ -1,7 +1,8 @@
 import { hostmetrics } from "./hostmetrics";
 
 // The hostmetrics receiver's default-enabled metrics for the cpu, memory, disk, network, filesystem,
-// load and paging scrapers (plus system.memory.utilization, which the generated config enables),
+// load and paging scrapers (plus system.memory.utilization, which the generated config enables;
+// without system.paging.usage, which a host without swap does not have),
 // copied from their metadata.yaml at contrib v0.161.0 (name, kind from sum.monotonic, unit, default
 // attributes), with the series name the prometheusremotewrite exporter writes for each.
 const RECEIVER_V0_161_0: readonly [string, string, string, string[], string][] = [
@@ -62,7 +63,6 @@ const RECEIVER_V0_161_0: readonly [string, string, string, string[], string][] =
   ["system.cpu.load_average.1m", "gauge", "{thread}", [], "system_cpu_load_average_1m"],
   ["system.cpu.load_average.5m", "gauge", "{thread}", [], "system_cpu_load_average_5m"],
   ["system.cpu.load_average.15m", "gauge", "{thread}", [], "system_cpu_load_average_15m"],
-  ["system.paging.usage", "upDownCounter", "By", ["device", "state"], "system_paging_usage_bytes"],
   [
     "system.paging.operations",
     "counter",

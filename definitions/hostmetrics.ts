@@ -303,24 +303,8 @@ export const hostmetrics = defineMetrics({
       aggregation: "max",
     },
 
-    // pagingscraper
-    pagingUsage: {
-      name: "system.paging.usage",
-      kind: "upDownCounter",
-      unit: "By",
-      description: "Swap (unix) or pagefile (windows) usage.",
-      group: "host",
-      title: "Swap",
-      attributes: {
-        device: { description: "Name of the page file.", maxValues: 4 },
-        state: {
-          description: "Breakdown of paging usage by type.",
-          values: ["cached", "free", "used"],
-          partition: true,
-          inUse: ["used"],
-        },
-      },
-    },
+    // pagingscraper. system.paging.usage is left out: a host without swap has no such series, and
+    // its panels would show No data; operations and faults exist on every host.
     pagingOperations: {
       name: "system.paging.operations",
       kind: "counter",
