@@ -1,5 +1,9 @@
 import { defineMetrics } from "./define";
 import type { MetricSpec } from "./types";
+import { hostmetrics } from "./hostmetrics";
+import { prometheusName } from "./naming";
+import { otelcol } from "./otelcol";
+import { scotty } from "./scotty";
 import { attributeSetCount, DefinitionError } from "./validate";
 
 const groups = { main: { title: "Main" } };
@@ -272,10 +276,18 @@ describe("hostile input gives a DefinitionError naming the definition (issue 12,
   });
 
   it.each(["constructor", "toString", "__proto__", "valueOf"])(
-    "a unit named like an Object.prototype member (%j) is a unit as written",
+    "a unit named like an Object.prototype member (%j) is a unit as written by the naming, and not UCUM",
     (unit) => {
-      const c = defineMetrics({ name: "svc", groups, metrics: { a: { ...ok, kind: "gauge", unit } } });
-      expect(c.list[0]?.prometheusName).toBe(`svc_requests_${unit.replace(/^_+|_+$/g, "")}`);
+      // The naming's table lookups ignore Object.prototype (no TypeError, the unit as written) …
+      expect(prometheusName("svc.requests", unit, "gauge")).toBe(
+        `svc_requests_${unit.replace(/^_+|_+$/g, "")}`,
+      );
+      // … and validation rejects it with a DefinitionError that names it, not a TypeError.
+      expectAnyProblem(
+        catalogue({ a: { ...ok, kind: "gauge", unit } }),
+        '"svc.requests"',
+        `its unit ${JSON.stringify(unit)} is not a UCUM unit`,
+      );
     },
   );
 
@@ -462,5 +474,67 @@ describe("hostile input gives a DefinitionError naming the definition (issue 12,
       '"svc.wait.seconds"',
       'series "svc_wait_seconds" collides',
     );
+  });
+});
+
+describe("units are UCUM, as OpenTelemetry writes them (issue 14)", () => {
+  const unitOk = (unit: string) =>
+    defineMetrics({ name: "svc", groups, metrics: { a: { ...ok, kind: "gauge", unit } } }).list[0]?.unit;
+
+  it.each([
+    ...["s", "ms", "us", "ns", "min", "h", "d", "By", "KiBy", "MiBy", "GiBy", "kBy", "MBy", "GBy", "KBy"],
+    ...["1", "%", "", "Cel", "Hz", "V", "A", "J", "W", "g", "m", "bit", "kbit"],
+    ...["{request}", "{packet}", "{request}/s", "By/s", "1/s", "{event}/min", "m/s", "m.s-2", "m2", "{a.b}"],
+  ])("accepts %j", (unit) => {
+    expect(unitOk(unit)).toBe(unit);
+  });
+
+  it.each([
+    ["seconds", "s"],
+    ["Seconds", "s"],
+    ["sec", "s"],
+    ["milliseconds", "ms"],
+    ["bytes", "By"],
+    ["kb", "kBy"],
+    ["mebibytes", "MiBy"],
+    ["percent", "%"],
+    ["ratio", "1"],
+    ["minutes", "min"],
+  ])("rejects the word %j and names the UCUM unit %j", (unit, symbol) => {
+    expectProblem(
+      { a: { ...ok, kind: "gauge", unit } },
+      '"svc.requests"',
+      `its unit "${unit}" is a word, not a UCUM unit`,
+      `Fix: use "${symbol}"`,
+    );
+  });
+
+  it.each([
+    ["requests", "{request}"],
+    ["bytes/second", "By/s"],
+    ["bytes per second", "By/s"],
+    ["requests/s", "{request}/s"],
+    ["req/s", "{req}/s"],
+  ])("rejects %j and suggests %j", (unit, fix) => {
+    expectProblem(
+      { a: { ...ok, kind: "gauge", unit } },
+      '"svc.requests"',
+      `its unit "${unit}" is not a UCUM unit`,
+      `Fix: use "${fix}"`,
+    );
+  });
+
+  it.each(["s(", "By//s", "/", "{unclosed", "10*3"])("rejects the malformed unit %j with the fix", (unit) => {
+    expectProblem(
+      { a: { ...ok, kind: "gauge", unit } },
+      '"svc.requests"',
+      `its unit ${JSON.stringify(unit)} is not a UCUM unit`,
+      "Fix: ",
+    );
+  });
+
+  it("every built-in catalogue uses UCUM units", () => {
+    for (const c of [scotty, hostmetrics, otelcol])
+      for (const m of c.list) expect([m.name, unitOk(m.unit)]).toEqual([m.name, m.unit]);
   });
 });

@@ -6,6 +6,7 @@ import {
   PER_UNIT_WORDS,
   prometheusName,
   seriesNames,
+  unitProblem,
   UNIT_WORDS,
   unitSuffixes,
 } from "./naming";
@@ -174,6 +175,8 @@ function resolveMetric(
         `Fix: give a UCUM unit ("s", "By", "1", "{request}").`,
     );
   }
+  const badUnit = typeof spec.unit === "string" ? unitProblem(spec.unit) : undefined;
+  if (badUnit !== undefined) problems.push(`${who}: ${badUnit}`);
   if (typeof spec.group !== "string" || !groups.has(spec.group)) {
     problems.push(
       `${who}: unknown dashboard group ${show(spec.group)}. Fix: use one of the catalogue's groups ` +
