@@ -68,6 +68,16 @@ describe("examples/scotty-app.ts", () => {
 
       const last = bodies.at(-1)!;
       const metrics = last.resourceMetrics.flatMap((r) => r.scopeMetrics.flatMap((s) => s.metrics));
+      // A metric added to the catalogue (README "Adding a metric") must be recorded here too: the e2e
+      // test runs this app to give every dashboard query data. Say so, by name, before the full diff.
+      const exported = new Set(metrics.map((m) => m.name));
+      const missing = scotty.list.filter((d) => !exported.has(d.name)).map((d) => `${d.key} (${d.name})`);
+      if (missing.length > 0) {
+        throw new Error(
+          `examples/scotty-app.ts does not record ${missing.join(", ")}. Fix: record each of them in ` +
+            `examples/scotty-app.ts (m.<key>.add/record, or m.track for active counts and durations).`,
+        );
+      }
       expect(metrics.map((m) => m.name).sort()).toEqual(scotty.list.map((m) => m.name).sort());
       for (const def of scotty.list) {
         const points = dataPoints(metrics.find((m) => m.name === def.name)!);
