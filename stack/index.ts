@@ -38,16 +38,16 @@ export type {
   StackSettings,
 } from "./settings";
 
-/** The peers this entry point loads, with the versions it is tested with. */
-const PEERS: readonly (readonly [string, string])[] = [
-  ["@pulumi/pulumi", "3.248.0"],
-  ["@pulumi/docker", "5.2.0"],
-  ["@pulumi/random", "4.21.2"],
-  ["@pulumiverse/grafana", "2.40.0"],
-];
-
 function requirePeers(): void {
-  const missing = PEERS.filter(([name]) => {
+  // Inside the function: it runs before any top-level const of this module is initialised.
+  // The peers this entry point loads, with the versions it is tested with.
+  const peers: readonly (readonly [string, string])[] = [
+    ["@pulumi/pulumi", "3.248.0"],
+    ["@pulumi/docker", "5.2.0"],
+    ["@pulumi/random", "4.21.2"],
+    ["@pulumiverse/grafana", "2.40.0"],
+  ];
+  const missing = peers.filter(([name]) => {
     try {
       require.resolve(name);
       return false;
