@@ -268,6 +268,13 @@ describe("collectorConfig options", () => {
     expect(config.service.pipelines.traces.receivers).not.toContain("host_metrics");
   });
 
+  it("hostRootPath sets the receiver's root_path (the host's view from a container), and is off by default", () => {
+    const inContainer = collectorConfig(scotty, { hostRootPath: "/hostfs" });
+    expect((inContainer.receivers.host_metrics as HostMetricsReceiverConfig).root_path).toBe("/hostfs");
+    const onHost = collectorConfig(scotty);
+    expect(Object.keys(onHost.receivers.host_metrics as object)).not.toContain("root_path");
+  });
+
   it("hostmetrics: false removes the receiver from the config and the pipeline", () => {
     const config = collectorConfig(scotty, { hostmetrics: false });
     expect(Object.keys(config.receivers)).toEqual(["otlp"]);
@@ -324,6 +331,7 @@ describe("collectorConfig option validation", () => {
     ["hostmetricsInterval", "15", /"hostmetricsInterval" is "15"/],
     ["retryMaxElapsed", "5 minutes", /"retryMaxElapsed" is "5 minutes"/],
     ["debug", "yes", /"debug" must be true or false/],
+    ["hostRootPath", "hostfs", /"hostRootPath" is "hostfs": expected "" or an absolute path/],
   ])("rejects %s = %j with a message naming it", (key, value, message) => {
     expect(bad({ [key]: value })).toMatch(message);
   });

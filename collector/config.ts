@@ -72,6 +72,7 @@ export function collectorConfig(
   if (o.hostmetrics) {
     receivers[ids.hostmetricsReceiver] = {
       collection_interval: o.hostmetricsInterval,
+      ...(o.hostRootPath !== "" ? { root_path: o.hostRootPath } : {}),
       scrapers: {
         cpu: {},
         disk: {},

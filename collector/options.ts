@@ -22,6 +22,13 @@ export interface CollectorOptions {
   readonly hostmetrics: boolean;
   /** Scrape interval of the `host_metrics` receiver (Go duration: `15s`, `1m`). */
   readonly hostmetricsInterval: string;
+  /**
+   * Where the host's root filesystem is mounted, when the collector runs in a container: the
+   * receiver's `root_path`, so that it reports the host (its /proc, its filesystems), not the container.
+   * "" when the collector runs on the host itself.
+   * @default ""
+   */
+  readonly hostRootPath: string;
   /** Add the `debug` exporter to both pipelines. */
   readonly debug: boolean;
   /**
@@ -44,6 +51,7 @@ export const DEFAULT_COLLECTOR_OPTIONS: CollectorOptions = Object.freeze({
   telemetryPort: 8888,
   hostmetrics: true,
   hostmetricsInterval: "15s",
+  hostRootPath: "",
   retryMaxElapsed: "300s",
   debug: false,
   // The stack's default collector container limit (stack/settings.ts DEFAULT_MEMORY_MB.collector).
@@ -218,6 +226,11 @@ export function resolveCollectorOptions(options: Partial<CollectorOptions> = {})
     problems.push(
       `"hostmetricsInterval" is ${JSON.stringify(o.hostmetricsInterval)}: expected a positive duration ` +
         `such as "15s", "1m" or "500ms".`,
+    );
+  }
+  if (typeof o.hostRootPath !== "string" || (o.hostRootPath !== "" && !/^\/[^\s]*$/.test(o.hostRootPath))) {
+    problems.push(
+      `"hostRootPath" is ${JSON.stringify(o.hostRootPath)}: expected "" or an absolute path such as "/hostfs".`,
     );
   }
   if (

@@ -16,9 +16,17 @@ export interface CollectorArgs {
     readonly health: number;
   };
   readonly memoryMb: number;
+  /**
+   * Mount the host's root filesystem read-only at {@link HOST_ROOT_MOUNT}, for the host_metrics
+   * receiver's root_path (the collector runs as an unprivileged user; it reads, never writes).
+   * @default false
+   */
+  readonly mountHostRoot?: boolean;
 }
 
 export const COLLECTOR_CONFIG_PATH = "/etc/otelcol/config.yaml";
+/** Where the collector container sees the host's root (the host_metrics receiver's root_path). */
+export const HOST_ROOT_MOUNT = "/hostfs";
 
 /**
  * The core OpenTelemetry Collector. Its image is FROM scratch (no shell, no wget), so it gets no
@@ -41,6 +49,9 @@ export class Collector extends pulumi.ComponentResource {
         uploads: [{ file: COLLECTOR_CONFIG_PATH, content: args.config }],
         // Let the Go runtime collect before the container limit is hit.
         envs: [`GOMEMLIMIT=${Math.floor(args.memoryMb * 0.8)}MiB`],
+        ...(args.mountHostRoot === true
+          ? { volumes: [{ hostPath: "/", containerPath: HOST_ROOT_MOUNT, readOnly: true }] }
+          : {}),
         networksAdvanced: [{ name: args.networkName, aliases: ["otel-collector"] }],
         ports: [
           publish(4317, args.ports.otlpGrpc, args.bindAddress),

@@ -53,7 +53,7 @@ export class Grafana extends pulumi.ComponentResource {
       {
         volumeName: args.secretsVolumeName,
         containerName: `${args.containerName}-secrets`,
-        imageId: this.image.imageId,
+        image: this.image,
         permissions: GRAFANA_SECRET_MODE,
         files: [{ name: "admin_password", content: args.adminPassword }],
       },
@@ -96,7 +96,8 @@ export class Grafana extends pulumi.ComponentResource {
         },
         ...containerBasics(args.memoryMb),
       },
-      { parent: this, deleteBeforeReplace: true },
+      // dependsOn: see SecretFiles (an excluded image gives a missing input without a dependency).
+      { parent: this, deleteBeforeReplace: true, dependsOn: [this.image] },
     );
     this.registerOutputs({ containerName: this.container.name, volumeName: this.volume.name });
   }

@@ -8,7 +8,7 @@ import {
 import type { Catalogue } from "../definitions";
 import { renderFiles } from "../render";
 import type { RenderedFile } from "../render";
-import { Collector } from "./collector";
+import { Collector, HOST_ROOT_MOUNT } from "./collector";
 import { ExistingGrafana } from "./existing-grafana";
 import { Grafana } from "./grafana";
 import { Jaeger } from "./jaeger";
@@ -31,7 +31,14 @@ export interface ObservabilityStackArgs {
 /** The files the stack puts into its containers, rendered from the catalogue for these settings. */
 export function stackFiles(catalogue: Catalogue, s: StackSettings): RenderedFile[] {
   return renderFiles(catalogue, {
-    collector: { memoryLimitMib: s.memoryMb.collector, hostmetrics: s.hostmetrics, debug: s.debugExporter },
+    collector: {
+      memoryLimitMib: s.memoryMb.collector,
+      hostmetrics: s.hostmetrics,
+      debug: s.debugExporter,
+      // The container sees the host's root read-only at HOST_ROOT_MOUNT (see Collector), so the host
+      // dashboard shows the host: its CPUs, memory and filesystems, not the container's.
+      hostRootPath: s.hostmetrics ? HOST_ROOT_MOUNT : "",
+    },
     dashboards: { hostmetrics: s.hostmetrics, jaegerUiUrl: s.jaegerUiUrl },
   });
 }
@@ -133,6 +140,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
           health: s.ports.collectorHealth,
         },
         memoryMb: s.memoryMb.collector,
+        mountHostRoot: s.hostmetrics,
       },
       // Start after its exporters' targets, so the first batches are not refused.
       { parent: this, dependsOn: [this.jaeger, this.victoriametrics] },

@@ -17,7 +17,7 @@ export interface SecretFilesArgs {
    * Image the carrier container is created from. It never runs, so any local image works; the
    * service's own image is used so that nothing more is pulled.
    */
-  readonly imageId: pulumi.Input<string>;
+  readonly image: docker.RemoteImage;
   readonly files: readonly SecretFile[];
   /**
    * File mode. The files belong to root:root (this provider version cannot set an owner), so a
@@ -58,11 +58,12 @@ export class SecretFiles extends pulumi.ComponentResource {
       name,
       {
         name: args.containerName,
-        image: args.imageId,
+        image: args.image.imageId,
         start: false,
         mustRun: false,
+        // No readOnly: the provider uploads through the container's root ("/"), which Docker refuses
+        // on a read-only root even when the path is in a volume. The carrier never runs anyway.
         networkMode: "none",
-        readOnly: true,
         volumes: [{ volumeName: this.volume.name, containerPath: CARRIER_MOUNT }],
         uploads: args.files.map((f) => ({
           file: `${CARRIER_MOUNT}/${f.name}`,
@@ -70,7 +71,9 @@ export class SecretFiles extends pulumi.ComponentResource {
           permissions: args.permissions ?? "0400",
         })),
       },
-      { parent: this, deleteBeforeReplace: true },
+      // An explicit dependency: an image left out of an update (`--exclude`) resolves to no value, and a
+      // missing input carries no dependency, so `--exclude-dependents` would not see this one.
+      { parent: this, deleteBeforeReplace: true, dependsOn: [args.image] },
     );
     // Consumers take the name from here so that they start only once the files are in the volume.
     this.volumeName = pulumi.all([this.volume.name, this.carrier.id]).apply(([v]) => v);

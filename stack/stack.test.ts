@@ -239,7 +239,7 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
 
   it("uploads the rendered collector config, scrape config and Grafana files, byte for byte", () => {
     const files = renderFiles(scotty, {
-      collector: { memoryLimitMib: 56, hostmetrics: true, debug: false },
+      collector: { memoryLimitMib: 56, hostmetrics: true, debug: false, hostRootPath: "/hostfs" },
       dashboards: { hostmetrics: true, jaegerUiUrl: "http://127.0.0.1:16686" },
     });
     const content = (path: string): string => {
@@ -286,7 +286,7 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
     expect(unwrap(carrier.uploads)).toEqual([
       { file: "/secrets/admin_password", content: PASSWORD, permissions: "0440" },
     ]);
-    expect(carrier).toMatchObject({ start: false, mustRun: false, networkMode: "none", readOnly: true });
+    expect(carrier).toMatchObject({ start: false, mustRun: false, networkMode: "none" });
     expect(carrier.volumes).toEqual([{ volumeName: "obs-grafana-secrets", containerPath: "/secrets" }]);
     const envs = grafana.envs as string[];
     expect(envs).toContain("GF_SECURITY_ADMIN_PASSWORD__FILE=/etc/grafana/secrets/admin_password");
@@ -319,6 +319,13 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
     for (const r of recorded) expect(plainStrings(r.inputs).filter((x) => x.includes(VM_KEY))).toEqual([]);
     expect(await pulumi.isSecret(outputs.victoriaMetricsAdminKey as pulumi.Output<string>)).toBe(true);
     expect(await value(outputs.victoriaMetricsAdminKey as pulumi.Output<string>)).toBe(VM_KEY);
+  });
+
+  it("lets the collector see the host's root read-only, for the host dashboard (root_path /hostfs)", () => {
+    const c = byName("observability-collector").inputs;
+    expect(c.volumes).toEqual([{ hostPath: "/", containerPath: "/hostfs", readOnly: true }]);
+    const config = (c.uploads as Upload[])[0]?.content as string;
+    expect(config).toMatch(/host_metrics:\n(.*\n)*?\s+root_path: \/hostfs\n/);
   });
 
   it("sets memorySwap equal to memory on every container (no swap, and no drift after up)", () => {
@@ -420,7 +427,7 @@ describe.each([true, false])("an existing Grafana (preview=%s)", (preview) => {
       ["prometheus", "victoriametrics", "http://127.0.0.1:8428"],
     ]);
     const files = renderFiles(scotty, {
-      collector: { memoryLimitMib: 56, hostmetrics: true, debug: false },
+      collector: { memoryLimitMib: 56, hostmetrics: true, debug: false, hostRootPath: "/hostfs" },
       dashboards: { hostmetrics: true, jaegerUiUrl: "http://127.0.0.1:16686" },
     });
     const rendered = files

@@ -88,7 +88,7 @@ export class VictoriaMetrics extends pulumi.ComponentResource {
       {
         volumeName: args.secretsVolumeName,
         containerName: `${args.containerName}-secrets`,
-        imageId: this.image.imageId,
+        image: this.image,
         files: [{ name: "admin_key", content: args.adminKey }],
       },
       { parent: this },

@@ -133,33 +133,9 @@ async function checkHealth(): Promise<void> {
 }
 
 async function checkData(client: VictoriaMetricsClient): Promise<void> {
-  // Failures on purpose, as in the e2e: the collector creates its send-failed counters only at the
-  // first failed send, and the pipeline dashboard's failure panels must be answered by real series.
-  docker(["stop", CONTAINERS.jaeger, CONTAINERS.victoriametrics]);
-  const failing = runApp("scotty-failures", 6_000);
-  const sawFailures = await waitFor(60, async () => {
-    try {
-      const text = await (await fetch("http://127.0.0.1:8888/metrics")).text();
-      return (
-        /^otelcol_exporter_send_failed_spans\{/m.test(text) &&
-        /^otelcol_exporter_send_failed_metric_points\{/m.test(text)
-      );
-    } catch {
-      return false;
-    }
-  });
-  await failing;
-  c.ok(
-    sawFailures !== undefined,
-    "with Jaeger and VictoriaMetrics stopped, the collector container counted failed sends",
-  );
-  docker(["start", CONTAINERS.victoriametrics, CONTAINERS.jaeger]);
-  await waitFor(
-    HEALTH_TIMEOUT_S,
-    () => inspect(CONTAINERS.victoriametrics, "{{.State.Health.Status}}") === "healthy",
-  );
-  await waitFor(HEALTH_TIMEOUT_S, () => inspect(CONTAINERS.jaeger, "{{.State.Health.Status}}") === "healthy");
-
+  // No failures are provoked here (the e2e does that, with a short collector retry): a failure
+  // counter the collector has not created yet is answered by its fallback, `(failed or sent * 0)`,
+  // which keeps the real labels.
   const app = await runApp("scotty", 12_000);
   if (!c.ok(app.code === 0, `the example app exited ${app.code}`)) log(tail(app.output));
 
@@ -167,7 +143,6 @@ async function checkData(client: VictoriaMetricsClient): Promise<void> {
     ...scotty.list.flatMap((m) => m.seriesNames),
     "otelcol_receiver_accepted_metric_points",
     "otelcol_exporter_sent_metric_points",
-    "otelcol_exporter_send_failed_metric_points",
     "system_cpu_time_seconds_total",
   ];
   let samples = new Map<string, number>();
@@ -250,15 +225,21 @@ async function main(): Promise<void> {
       "--show-secrets",
     ]).stdout.trim();
     c.ok(key.length >= 32 && password.length >= 24, "the admin key and the Grafana password were generated");
-    const everything = [
-      pulumiOk(project, ["stack", "output", "--json"]).stdout,
-      pulumiOk(project, ["stack", "export"]).stdout,
-      fs.readFileSync(path.join(tmp, "pulumi-commands.log"), "utf8"),
-      ...Object.values(CONTAINERS).map((n) => docker(["inspect", n]).stdout),
-    ].join("\n");
+    const sources: Record<string, string> = {
+      "stack outputs": pulumiOk(project, ["stack", "output", "--json"]).stdout,
+      "stack state (pulumi stack export)": pulumiOk(project, ["stack", "export"]).stdout,
+      "every pulumi command's output": fs.readFileSync(path.join(tmp, "pulumi-commands.log"), "utf8"),
+      "docker inspect of the containers": Object.values(CONTAINERS)
+        .map((n) => docker(["inspect", n]).stdout)
+        .join("\n"),
+    };
+    const leaks = Object.entries(sources)
+      .filter(([, text]) => text.includes(key) || text.includes(password))
+      .map(([where]) => where);
     c.ok(
-      !everything.includes(key) && !everything.includes(password),
+      leaks.length === 0,
       "neither secret is in outputs, state, command output or docker inspect",
+      leaks.join(", "),
     );
     c.ok(
       (await fetch(`${VM}/api/v1/admin/tsdb/delete_series?match[]={__name__=~".+"}`, { method: "POST" }))
@@ -305,7 +286,8 @@ async function main(): Promise<void> {
     const marker = `engine_test_marker_${Date.now()}`;
     await fetch(`${VM}/api/v1/import/prometheus`, { method: "POST", body: `${marker} 42\n` });
     await client.forceFlush();
-    const before = (await client.query(marker)).length;
+    // A range query: instant queries hide the last 30 s (-search.latencyOffset).
+    const before = (await client.queryRange(marker, 300, 15)).length;
     pulumiOk(project, ["config", "set", "retention", "31d"]);
     const replace = pulumi(project, ["up", "--yes", "--skip-preview", ...excludes]);
     c.ok(
@@ -319,10 +301,12 @@ async function main(): Promise<void> {
     );
     const cmd = inspect(CONTAINERS.victoriametrics, "{{json .Args}}") ?? "";
     c.ok(cmd.includes("-retentionPeriod=31d"), "the new container runs with -retentionPeriod=31d");
-    const after = await client.query(marker);
+    const after = await client.queryRange(marker, 600, 15);
+    const values = new Set((after[0]?.values ?? []).map(([, v]) => v));
     c.ok(
-      before === 1 && after.length === 1 && after[0]?.value?.[1] === "42",
+      before === 1 && after.length === 1 && values.has("42"),
       "the data written before the replacement is still there",
+      `before: ${before} series, after: ${JSON.stringify(after).slice(0, 300)}`,
     );
 
     // 7. destroy: containers and network go, the data volume stays (README: "What survives what").
