@@ -268,6 +268,20 @@ describe("collectorConfig options", () => {
     expect(config.service.pipelines.traces.receivers).not.toContain("host_metrics");
   });
 
+  it("queueSize/queueConsumers set both exporters' queues; 0 keeps their defaults; batchTimeout sets the batch processor", () => {
+    const small = collectorConfig(scotty, { queueSize: 1, queueConsumers: 1, batchTimeout: "1s" });
+    const yaml = collectorConfigYaml(small);
+    expect(yaml).toMatch(/sending_queue:\n\s+enabled: true\n\s+num_consumers: 1\n\s+queue_size: 1\n/);
+    expect(yaml).toMatch(/remote_write_queue:\n\s+enabled: true\n\s+num_consumers: 1\n\s+queue_size: 1\n/);
+    expect(yaml).toMatch(/batch:\n\s+send_batch_size: 1024\n\s+timeout: 1s\n/);
+    const dflt = collectorConfigYaml(collectorConfig(scotty));
+    expect(dflt).toMatch(/sending_queue:\n\s+enabled: true\n\s+num_consumers: 10\n\s+queue_size: 1000\n/);
+    expect(dflt).toMatch(
+      /remote_write_queue:\n\s+enabled: true\n\s+num_consumers: 5\n\s+queue_size: 10000\n/,
+    );
+    expect(dflt).toMatch(/timeout: 10s/);
+  });
+
   it("hostRootPath sets the receiver's root_path (the host's view from a container), and is off by default", () => {
     const inContainer = collectorConfig(scotty, { hostRootPath: "/hostfs" });
     expect((inContainer.receivers.host_metrics as HostMetricsReceiverConfig).root_path).toBe("/hostfs");
@@ -331,6 +345,9 @@ describe("collectorConfig option validation", () => {
     ["hostmetricsInterval", "15", /"hostmetricsInterval" is "15"/],
     ["retryMaxElapsed", "5 minutes", /"retryMaxElapsed" is "5 minutes"/],
     ["debug", "yes", /"debug" must be true or false/],
+    ["queueSize", -1, /"queueSize" is -1: expected an integer from 0/],
+    ["queueConsumers", 1.5, /"queueConsumers" is 1.5/],
+    ["batchTimeout", "soon", /"batchTimeout" is "soon"/],
     ["hostRootPath", "hostfs", /"hostRootPath" is "hostfs": expected "" or an absolute path/],
   ])("rejects %s = %j with a message naming it", (key, value, message) => {
     expect(bad({ [key]: value })).toMatch(message);

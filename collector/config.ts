@@ -96,14 +96,22 @@ export function collectorConfig(
     retry_on_failure: retry(o.retryMaxElapsed),
     // The exporter's defaults (enabled, 10000 batches, 5 consumers); another num_consumers logs a
     // warning at 0.161.0 unless a feature gate is on.
-    remote_write_queue: { enabled: true, queue_size: 10000, num_consumers: 5 },
+    remote_write_queue: {
+      enabled: true,
+      queue_size: o.queueSize || 10000,
+      num_consumers: o.queueConsumers || 5,
+    },
   };
   const exporters: Record<string, ExporterConfig> = {
     [ids.jaegerExporter]: {
       endpoint: o.jaegerEndpoint,
       tls: { insecure: o.jaegerInsecure },
       retry_on_failure: retry(o.retryMaxElapsed),
-      sending_queue: { enabled: true, num_consumers: 10, queue_size: 1000 },
+      sending_queue: {
+        enabled: true,
+        num_consumers: o.queueConsumers || 10,
+        queue_size: o.queueSize || 1000,
+      },
     },
     [ids.remoteWriteExporter]: remoteWrite,
   };
@@ -139,7 +147,7 @@ export function collectorConfig(
         limit_mib: memory.limitMib,
         spike_limit_mib: memory.spikeLimitMib,
       },
-      [ids.batch]: { ...BATCH },
+      [ids.batch]: { ...BATCH, timeout: o.batchTimeout },
     },
     exporters,
     extensions: { [ids.healthCheck]: { endpoint: o.healthCheckEndpoint, path: "/" } },

@@ -36,6 +36,20 @@ export interface CollectorOptions {
    * otelcol_exporter_send_failed_*); Go duration. The collector's default is 5 minutes.
    */
   readonly retryMaxElapsed: string;
+  /**
+   * Size and consumers of both exporters' queues (requests). 0 keeps each exporter's own default
+   * (OTLP: 1000 requests, 10 consumers; remote write: 10000, 5). Small values make queue-full drops
+   * (otelcol_exporter_enqueue_failed_*) reachable in tests.
+   * @default 0
+   */
+  readonly queueSize: number;
+  /** @default 0 (each exporter's default) */
+  readonly queueConsumers: number;
+  /**
+   * The batch processor's timeout (Go duration): how long it waits for a full batch.
+   * @default "10s"
+   */
+  readonly batchTimeout: string;
   /** The collector container's memory limit in MiB; the memory_limiter settings derive from it. */
   readonly memoryLimitMib: number;
 }
@@ -52,6 +66,9 @@ export const DEFAULT_COLLECTOR_OPTIONS: CollectorOptions = Object.freeze({
   hostmetrics: true,
   hostmetricsInterval: "15s",
   hostRootPath: "",
+  queueSize: 0,
+  queueConsumers: 0,
+  batchTimeout: "10s",
   retryMaxElapsed: "300s",
   debug: false,
   // The stack's default collector container limit (stack/settings.ts DEFAULT_MEMORY_MB.collector).
@@ -226,6 +243,18 @@ export function resolveCollectorOptions(options: Partial<CollectorOptions> = {})
     problems.push(
       `"hostmetricsInterval" is ${JSON.stringify(o.hostmetricsInterval)}: expected a positive duration ` +
         `such as "15s", "1m" or "500ms".`,
+    );
+  }
+  for (const key of ["queueSize", "queueConsumers"] as const) {
+    const v = o[key];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 1_000_000)
+      problems.push(
+        `"${key}" is ${JSON.stringify(v)}: expected an integer from 0 (the exporter's default) to 1000000.`,
+      );
+  }
+  if (typeof o.batchTimeout !== "string" || !DURATION.test(o.batchTimeout)) {
+    problems.push(
+      `"batchTimeout" is ${JSON.stringify(o.batchTimeout)}: expected a positive duration such as "10s".`,
     );
   }
   if (typeof o.hostRootPath !== "string" || (o.hostRootPath !== "" && !/^\/[^\s]*$/.test(o.hostRootPath))) {

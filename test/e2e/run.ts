@@ -184,6 +184,12 @@ async function main(): Promise<void> {
       memoryLimitMib: DEFAULT_MEMORY_MB.collector,
       // Give up on a failed batch quickly, so the failure phase below yields send-failed counters.
       retryMaxElapsed: "2s",
+      // One consumer and room for one request, batches every second: while the backends are down
+      // the queues overflow, so the queue-drop panels (otelcol_exporter_enqueue_failed_*) are
+      // answered by real series. With the backends up a request takes milliseconds.
+      queueSize: 1,
+      queueConsumers: 1,
+      batchTimeout: "1s",
     },
     scrape: { collectorTarget: `127.0.0.1:${P.collectorMetrics}`, scrapeInterval: "5s" },
   });
@@ -257,18 +263,21 @@ async function main(): Promise<void> {
     // failure panels are checked against real series, not their zero fallback.
     await jaeger.stop();
     await vm.stop();
-    const failing = runApp("scotty-failures", 6_000);
+    // Two instances for 15 s: enough requests to fill the one-request queues while the exporters retry.
+    const failingApps = [runApp("scotty-failures", 15_000, "a"), runApp("scotty-failures", 15_000, "b")];
     const sawFailures = await waitFor("send-failed counters", 60_000, async () => {
       const text = await (await fetch(`http://127.0.0.1:${P.collectorMetrics}/metrics`)).text();
       return (
         /^otelcol_exporter_send_failed_spans\{/m.test(text) &&
-        /^otelcol_exporter_send_failed_metric_points\{/m.test(text)
+        /^otelcol_exporter_send_failed_metric_points\{/m.test(text) &&
+        /^otelcol_exporter_enqueue_failed_spans\{/m.test(text) &&
+        /^otelcol_exporter_enqueue_failed_metric_points\{/m.test(text)
       );
     });
-    await failing.code;
+    await Promise.all(failingApps.map((a) => a.code));
     check(
       sawFailures,
-      "with Jaeger and VictoriaMetrics down, the collector counted failed sends of spans and points",
+      "with Jaeger and VictoriaMetrics down, the collector counted failed sends and queue-full drops of spans and points",
     );
     await vm.start();
     await jaeger.start();

@@ -37,7 +37,7 @@ const CONTAINERS = {
   victoriametrics: `${PREFIX}-victoriametrics`,
   vmSecrets: `${PREFIX}-victoriametrics-secrets`,
 };
-const VOLUMES = [`${PREFIX}-victoriametrics-data`];
+const VOLUMES = [`${PREFIX}-victoriametrics-data`, `${PREFIX}-grafana-data`];
 const NETWORK = `${PREFIX}-observability`;
 const VM = "http://127.0.0.1:8428";
 
@@ -165,7 +165,16 @@ async function checkData(client: VictoriaMetricsClient): Promise<void> {
     for (const q of dashboardQueries({ model: JSON.parse(f.content) as Record<string, unknown> })) {
       total++;
       const expr = substituteVariables(q, { __rate_interval: "1m" });
-      if ((await client.queryRange(expr, 180, 5)).length === 0) empty.push(`${f.path}: ${q}`);
+      if ((await client.queryRange(expr, 180, 5)).length === 0) {
+        empty.push(`${f.path}: ${q}`);
+        // What each series of the empty query holds, to tell a missing series from a NaN result.
+        for (const name of new Set(
+          expr.match(/\botelcol_[a-z_]+|\bsystem_[a-z_]+|\bscotty_[a-z_]+/g) ?? [],
+        )) {
+          const n = (await client.queryRange(name, 180, 5)).length;
+          log(`    ${name}: ${n} series`);
+        }
+      }
     }
   }
   log(`up: ${total - empty.length}/${total} dashboard queries answered by the stack's containers`);
@@ -284,7 +293,11 @@ async function main(): Promise<void> {
 
     // 6. A retention change replaces the VictoriaMetrics container and keeps the data.
     const marker = `engine_test_marker_${Date.now()}`;
-    await fetch(`${VM}/api/v1/import/prometheus`, { method: "POST", body: `${marker} 42\n` });
+    // Timestamped a minute ago: queries do not see the last 30 s (-search.latencyOffset).
+    await fetch(`${VM}/api/v1/import/prometheus`, {
+      method: "POST",
+      body: `${marker} 42 ${Date.now() - 60_000}\n`,
+    });
     await client.forceFlush();
     // A range query: instant queries hide the last 30 s (-search.latencyOffset).
     const before = (await client.queryRange(marker, 300, 15)).length;
@@ -331,7 +344,27 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  log(`[up] ERROR: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-  process.exitCode = 1;
+// A promise that never settles with nothing else pending would end the process silently, with exit
+// code 0 (seen once while probing a container): keep the loop alive until main settles, and fail if
+// it ever ends without it.
+let settled = false;
+const keepAlive = setInterval(() => undefined, 1000);
+setTimeout(() => {
+  log("[up] FAIL: the test did not finish within 20 minutes");
+  process.exit(1);
+}, 20 * 60_000).unref();
+process.on("beforeExit", () => {
+  if (!settled) {
+    log("[up] FAIL: the test ended before it finished (a pending operation was dropped)");
+    process.exitCode = 1;
+  }
 });
+main()
+  .finally(() => {
+    settled = true;
+    clearInterval(keepAlive);
+  })
+  .catch((e: unknown) => {
+    log(`[up] ERROR: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exitCode = 1;
+  });
