@@ -184,10 +184,10 @@ async function main(): Promise<void> {
       memoryLimitMib: DEFAULT_MEMORY_MB.collector,
       // Give up on a failed batch quickly, so the failure phase below yields send-failed counters.
       retryMaxElapsed: "2s",
-      // One consumer and room for one request, batches every second: while the backends are down
+      // One consumer and room for five requests, batches every second: while the backends are down
       // the queues overflow, so the queue-drop panels (otelcol_exporter_enqueue_failed_*) are
       // answered by real series. With the backends up a request takes milliseconds.
-      queueSize: 1,
+      queueSize: 5,
       queueConsumers: 1,
       batchTimeout: "1s",
     },
