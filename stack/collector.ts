@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { containerBasics, pinnedImage, publish } from "./container-defaults";
+import { containerBasics, goMemLimit, pinnedImage, publish } from "./container-defaults";
 
 export interface CollectorArgs {
   readonly image: string;
@@ -48,7 +48,7 @@ export class Collector extends pulumi.ComponentResource {
         // needs no host path and a config change shows in the preview diff.
         uploads: [{ file: COLLECTOR_CONFIG_PATH, content: args.config }],
         // Let the Go runtime collect before the container limit is hit.
-        envs: [`GOMEMLIMIT=${Math.floor(args.memoryMb * 0.8)}MiB`],
+        envs: [`GOMEMLIMIT=${goMemLimit(args.memoryMb)}`],
         ...(args.mountHostRoot === true
           ? { volumes: [{ hostPath: "/", containerPath: HOST_ROOT_MOUNT, readOnly: true }] }
           : {}),

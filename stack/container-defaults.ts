@@ -51,3 +51,11 @@ export function dataVolume(
 export function pinnedImage(name: string, image: string, parent: pulumi.Resource): docker.RemoteImage {
   return new docker.RemoteImage(name, { name: image, keepLocally: true }, { parent });
 }
+
+/**
+ * The GOMEMLIMIT value for a Go program under a container memory limit (MiB): 80% of it, so that the Go
+ * runtime collects harder before the kernel's OOM killer is reached (Go does not read cgroup limits).
+ */
+export function goMemLimit(memoryMb: number): string {
+  return `${Math.floor(memoryMb * 0.8)}MiB`;
+}

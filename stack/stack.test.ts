@@ -328,6 +328,11 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
     expect(config).toMatch(/host_metrics:\n(.*\n)*?\s+root_path: \/hostfs\n/);
   });
 
+  it("gives the Go programs under a memory limit a GOMEMLIMIT of 80% of it", () => {
+    expect(byName("observability-collector").inputs.envs).toContain("GOMEMLIMIT=44MiB");
+    expect(byName("observability-victoriametrics").inputs.envs).toContain("GOMEMLIMIT=76MiB");
+  });
+
   it("sets memorySwap equal to memory on every container (no swap, and no drift after up)", () => {
     for (const r of recorded.filter(
       (x) => x.type === "docker:index/container:Container" && !x.name.endsWith("-secrets"),

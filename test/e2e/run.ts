@@ -10,6 +10,7 @@ import type { Catalogue } from "../../definitions";
 import { defineMetrics, scotty } from "../../definitions";
 import { renderFiles } from "../../render";
 import type { RenderedFile } from "../../render";
+import { goMemLimit } from "../../stack/container-defaults";
 import { DEFAULT_MEMORY_MB } from "../../stack/settings";
 import { victoriaMetricsFlags } from "../../stack/victoriametrics";
 import { assertPortsFree, Peer, sleep, stopAll } from "./peers";
@@ -182,8 +183,10 @@ async function main(): Promise<void> {
       telemetryPort: P.collectorMetrics,
       hostmetricsInterval: "5s",
       memoryLimitMib: DEFAULT_MEMORY_MB.collector,
-      // Give up on a failed batch quickly, so the failure phase below yields send-failed counters.
-      retryMaxElapsed: "2s",
+      // Give up on a failed batch after one retry (about 5 s), so the failure phase below yields
+      // send-failed counters, while each failing request holds the exporter's one consumer long
+      // enough for the small queue to fill.
+      retryMaxElapsed: "10s",
       // One consumer and room for five requests, batches every second: while the backends are down
       // the queues overflow, so the queue-drop panels (otelcol_exporter_enqueue_failed_*) are
       // answered by real series. With the backends up a request takes milliseconds.
@@ -215,6 +218,8 @@ async function main(): Promise<void> {
         "-search.latencyOffset=1s",
         "-search.disableCache",
       ],
+      // The stack's environment for the container, too.
+      env: { GOMEMLIMIT: goMemLimit(DEFAULT_MEMORY_MB.victoriametrics) },
       healthUrl: `http://127.0.0.1:${P.vm}/health`,
     },
     logs,
