@@ -21,7 +21,7 @@ describe("resolveSettings", () => {
     expect(s.ports).toEqual(DEFAULT_PORTS);
     expect(s.retention).toBe("30d");
     expect(s.memoryMb).toEqual(DEFAULT_MEMORY_MB);
-    expect(s.memoryMb.collector + s.memoryMb.victoriametrics + s.memoryMb.grafana).toBeLessThan(250);
+    expect(s.memoryMb.collector + s.memoryMb.victoriametrics + s.memoryMb.grafana).toBeLessThan(300);
     expect(s.existingGrafana).toBeUndefined();
   });
 
@@ -82,7 +82,7 @@ describe("resolveSettings", () => {
 
   it("checks the memory budget", () => {
     expect(() => resolveSettings({ memoryMb: { grafana: 200 } })).toThrow(
-      /memoryMb: collector \(56\) \+ victoriametrics \(96\) \+ grafana \(200\) = 352 MiB, over memoryBudgetMb 250/,
+      /memoryMb: collector \(56\) \+ victoriametrics \(128\) \+ grafana \(200\) = 384 MiB, over memoryBudgetMb 300/,
     );
     expect(resolveSettings({ memoryMb: { grafana: 200 }, memoryBudgetMb: 400 }).memoryMb.grafana).toBe(200);
     // An existing Grafana takes the Grafana container out of the budget.

@@ -112,16 +112,18 @@ export const DEFAULT_PORTS: Ports = {
   grafana: 3000,
 };
 
-// collector + VictoriaMetrics + Grafana = 248 MiB, under the 250 MiB budget; Jaeger (in-memory
+// collector + VictoriaMetrics + Grafana = 280 MiB, under the 300 MiB budget; Jaeger (in-memory
 // trace storage) is capped on its own. The end-to-end test checks the real collector's, Jaeger's and
-// VictoriaMetrics' peak anonymous memory against these limits (measured: about 19, 11 and 67 MiB).
+// VictoriaMetrics' peak anonymous memory against these limits with 15% headroom (measured 2026-12-01
+// with the dashboards' 239 queries: about 29, 12 and 98 MiB; VictoriaMetrics outgrew 96 MiB, and with
+// it the former 250 MiB budget).
 export const DEFAULT_MEMORY_MB: MemoryLimits = {
   collector: 56,
-  victoriametrics: 96,
+  victoriametrics: 128,
   grafana: 96,
   jaeger: 128,
 };
-export const DEFAULT_MEMORY_BUDGET_MB = 250;
+export const DEFAULT_MEMORY_BUDGET_MB = 300;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);

@@ -202,10 +202,10 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
     }
     expect(outputs.memoryLimitsMb).toEqual({
       collector: 56,
-      victoriametrics: 96,
+      victoriametrics: 128,
       grafana: 96,
       jaeger: 128,
-      budgetedTotal: 248,
+      budgetedTotal: 280,
     });
   });
 
@@ -330,7 +330,7 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
 
   it("gives the Go programs under a memory limit a GOMEMLIMIT of 80% of it", () => {
     expect(byName("observability-collector").inputs.envs).toContain("GOMEMLIMIT=44MiB");
-    expect(byName("observability-victoriametrics").inputs.envs).toContain("GOMEMLIMIT=76MiB");
+    expect(byName("observability-victoriametrics").inputs.envs).toContain("GOMEMLIMIT=102MiB");
   });
 
   it("sets memorySwap equal to memory on every container (no swap, and no drift after up)", () => {

@@ -286,6 +286,16 @@ async function main(): Promise<void> {
     );
     await vm.start();
     await jaeger.start();
+    // The failed batches still queued would hold the exporters' one consumer (and drop the next
+    // app's data as queue-full): start the app once both queues are empty again.
+    const drained = await waitFor("exporter queues drained", 60_000, async () => {
+      const text = await (await fetch(`http://127.0.0.1:${P.collectorMetrics}/metrics`)).text();
+      const sizes = [...text.matchAll(/^otelcol_exporter_queue_size\{[^}]*\} (\S+)$/gm)].map((m) =>
+        Number(m[1]),
+      );
+      return sizes.length >= 2 && sizes.every((n) => n === 0);
+    });
+    check(drained, "after the backends came back, the collector's exporter queues drained");
 
     // 3. The example app, as two instances with different known levels, records every metric of
     // the catalogue and emits traces.
