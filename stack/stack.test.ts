@@ -189,7 +189,7 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
     const expected: Record<string, [number, string]> = {
       "observability-collector": [56, "otel-collector"],
       "observability-jaeger": [128, "jaeger"],
-      "observability-victoriametrics": [96, "victoriametrics"],
+      "observability-victoriametrics": [128, "victoriametrics"],
       "observability-grafana": [96, "grafana"],
     };
     for (const [name, [memory, alias]] of Object.entries(expected)) {
