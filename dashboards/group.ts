@@ -321,6 +321,29 @@ export function detailPanels(ctx: GroupContext, metric: ResolvedMetric): PanelSp
   const labels = attributeLabels(metric);
   const by = labels.length === 0 ? "" : ` by ${labels.join(", ")}`;
   const partitionLabels = m.partitions.map((p) => p.label);
+  // Counters and gauges alike: with an in-use partition, its share of the whole per instance.
+  const utilisation = (): PanelSpec[] =>
+    m.partitions.some((p) => p.inUse !== undefined)
+      ? [
+          {
+            type: "timeseries",
+            title: `${m.title} utilisation by instance`,
+            description: describeMetric(metric, "Share of the in-use values in the whole, per instance."),
+            unit: units.PercentUnit,
+            targets: [
+              {
+                expr: shareOf(m, ctx.scope, [INSTANCE]),
+                legend: legendFor(
+                  [INSTANCE, ...labels.filter((l) => !partitionLabels.includes(l))],
+                  "utilisation",
+                ),
+              },
+            ],
+            min: 0,
+            max: 1,
+          },
+        ]
+      : [];
   switch (metric.kind) {
     case "counter": {
       if (m.uptime) {
@@ -365,26 +388,7 @@ export function detailPanels(ctx: GroupContext, metric: ResolvedMetric): PanelSp
           min: 0,
         },
       ];
-      if (m.partitions.some((p) => p.inUse !== undefined)) {
-        panels.push({
-          type: "timeseries",
-          title: `${m.title} utilisation by instance`,
-          description: describeMetric(metric, "Share of the in-use values in the whole, per instance."),
-          unit: units.PercentUnit,
-          targets: [
-            {
-              expr: shareOf(m, ctx.scope, [INSTANCE]),
-              legend: legendFor(
-                [INSTANCE, ...labels.filter((l) => !partitionLabels.includes(l))],
-                "utilisation",
-              ),
-            },
-          ],
-          min: 0,
-          max: 1,
-        });
-      }
-      return panels;
+      return [...panels, ...utilisation()];
     }
     case "gauge":
     case "upDownCounter": {
@@ -415,26 +419,7 @@ export function detailPanels(ctx: GroupContext, metric: ResolvedMetric): PanelSp
           ],
         },
       ];
-      if (m.partitions.some((p) => p.inUse !== undefined)) {
-        panels.push({
-          type: "timeseries",
-          title: `${m.title} utilisation by instance`,
-          description: describeMetric(metric, "Share of the in-use values in the whole, per instance."),
-          unit: units.PercentUnit,
-          targets: [
-            {
-              expr: shareOf(m, ctx.scope, [INSTANCE]),
-              legend: legendFor(
-                [INSTANCE, ...labels.filter((l) => !partitionLabels.includes(l))],
-                "utilisation",
-              ),
-            },
-          ],
-          min: 0,
-          max: 1,
-        });
-      }
-      return panels;
+      return [...panels, ...utilisation()];
     }
     case "histogram": {
       const unit = valueUnit(metric.unit, metric.kind);
