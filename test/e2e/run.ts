@@ -1,7 +1,7 @@
 // `npm run test:e2e`: the rendered stack files against the REAL peers (OpenTelemetry Collector built
 // from the core distribution's components, Jaeger v2, VictoriaMetrics), all on loopback.
 // Binaries come from scripts/peers.sh (OTELCOL_BIN, JAEGER_BIN, VM_BIN).
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -13,6 +13,7 @@ import type { RenderedFile } from "../../render";
 import { goMemLimit } from "../../stack/container-defaults";
 import { DEFAULT_MEMORY_MB } from "../../stack/settings";
 import { victoriaMetricsFlags } from "../../stack/victoriametrics";
+import { runExampleApp, type AppRun } from "./app";
 import { assertPortsFree, Peer, sleep, stopAll } from "./peers";
 import { VictoriaMetricsClient } from "./vm";
 
@@ -107,38 +108,9 @@ function validateConfig(catalogue: Catalogue, dir: string): void {
   }
 }
 
-interface AppRun {
-  code: Promise<number>;
-  pid: number | undefined;
-  output: () => string;
-}
-
-/** Runs the example app (it records every metric of the scotty catalogue and sends traces). */
+/** Runs the example app against the test's collector. */
 function runApp(serviceName: string, durationMs: number, profile: "a" | "b" = "a"): AppRun {
-  const child = spawn(
-    process.execPath,
-    ["-r", "ts-node/register/transpile-only", path.join(root, "examples/scotty-app.ts")],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${P.otlpGrpc}`,
-        OTEL_SERVICE_NAME: serviceName,
-        EXAMPLE_DURATION_MS: String(durationMs),
-        EXAMPLE_EXPORT_INTERVAL_MS: "2000",
-        EXAMPLE_PROFILE: profile,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let out = "";
-  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-  return {
-    code: new Promise((resolve) => child.on("exit", (c) => resolve(c ?? -1))),
-    pid: child.pid,
-    output: () => out,
-  };
+  return runExampleApp({ endpoint: `http://127.0.0.1:${P.otlpGrpc}`, serviceName, durationMs, profile });
 }
 
 function rssKb(pid: number | undefined): number {

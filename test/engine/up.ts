@@ -5,12 +5,13 @@
 // No Grafana image can exist here (it is not served, and pulls fail), so the Grafana image and what
 // depends on it (the Grafana container and its password carrier) are left out with
 // `--exclude <urn> --exclude-dependents`; their inputs are checked by the preview and the mock tests.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { renderFiles } from "../../render";
 import { scotty } from "../../definitions";
 import { dashboardQueries, substituteVariables } from "../../dashboards";
+import { runExampleApp } from "../e2e/app";
 import { VictoriaMetricsClient } from "../e2e/vm";
 import {
   CHANGED_CATALOGUE,
@@ -22,7 +23,6 @@ import {
   previewSteps,
   pulumi,
   pulumiOk,
-  REPO,
   tail,
   typeAndName,
 } from "./harness";
@@ -76,33 +76,13 @@ async function waitFor(
 }
 
 /** The example app, sending OTLP to the stack's published gRPC port. */
-function runApp(
+async function runApp(
   serviceName: string,
   durationMs: number,
   profile: "a" | "b",
 ): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ["-r", "ts-node/register/transpile-only", path.join(REPO, "examples/scotty-app.ts")],
-      {
-        cwd: REPO,
-        env: {
-          ...process.env,
-          OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4317",
-          OTEL_SERVICE_NAME: serviceName,
-          EXAMPLE_DURATION_MS: String(durationMs),
-          EXAMPLE_EXPORT_INTERVAL_MS: "2000",
-          EXAMPLE_PROFILE: profile,
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-    child.on("exit", (code) => resolve({ code: code ?? -1, output: out }));
-  });
+  const app = runExampleApp({ endpoint: "http://127.0.0.1:4317", serviceName, durationMs, profile });
+  return { code: await app.code, output: app.output() };
 }
 
 /** URNs of the Grafana image (no such image here); --exclude-dependents takes what needs it. */
