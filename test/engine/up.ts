@@ -121,9 +121,13 @@ async function checkData(client: VictoriaMetricsClient): Promise<void> {
   // No failures are provoked here (the e2e does that, with a short collector retry): a failure
   // counter the collector has not created yet is answered by its fallback, `(failed or sent * 0)`,
   // which keeps the real labels.
-  // Two instances (their known levels differ), for 25 s: spans leave the collector in batches every
-  // 10 s, and a ratio over a counter that moved once has no rate to divide by.
+  // Two instances (their known levels differ), then one more run 20 s later. The app sends its traces
+  // in one burst at start, so the collector's sent-spans counter moves once per run; a loss ratio over
+  // a counter that moved once in the scrape window (15 s) has no rate to divide by. Two bursts more
+  // than one scrape apart give it one.
   const apps = await Promise.all([runApp("scotty", 25_000, "a"), runApp("scotty", 25_000, "b")]);
+  await sleep(20_000);
+  apps.push(await runApp("scotty", 10_000, "a"));
   for (const app of apps) {
     if (!c.ok(app.code === 0, `an example app instance exited ${app.code}`)) log(tail(app.output));
   }
