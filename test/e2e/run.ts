@@ -144,31 +144,37 @@ async function main(): Promise<void> {
 
   // 2. Render the stack's files with endpoints on loopback.
   const out = path.join(tmp, "render");
-  const files = renderFiles(scotty, {
+  const collectorOptions = {
+    otlpGrpcEndpoint: `127.0.0.1:${P.otlpGrpc}`,
+    otlpHttpEndpoint: `127.0.0.1:${P.otlpHttp}`,
+    jaegerEndpoint: `127.0.0.1:${P.jaegerOtlpGrpc}`,
+    remoteWriteUrl: `http://127.0.0.1:${P.vm}/api/v1/write`,
+    healthCheckEndpoint: `127.0.0.1:${P.collectorHealth}`,
+    telemetryHost: "127.0.0.1",
+    telemetryPort: P.collectorMetrics,
+    hostmetricsInterval: "5s",
+    memoryLimitMib: DEFAULT_MEMORY_MB.collector,
+    // Give up on a failed batch quickly, so the failure phase below yields send-failed counters.
+    retryMaxElapsed: "2s",
+  };
+  const scrape = { collectorTarget: `127.0.0.1:${P.collectorMetrics}`, scrapeInterval: "5s" };
+  const files = renderFiles(scotty, { collector: collectorOptions, scrape });
+  // The failure phase runs a collector of its own, with one consumer, room for five requests and
+  // batches every second, and one retry (~5 s) per failed batch: while the backends are down its
+  // queues overflow, so the queue-drop panels (otelcol_exporter_enqueue_failed_*) are answered by
+  // real series. The rest of the test runs the stack's own queues, which drop nothing.
+  const failureConfig = renderFiles(scotty, {
     collector: {
-      otlpGrpcEndpoint: `127.0.0.1:${P.otlpGrpc}`,
-      otlpHttpEndpoint: `127.0.0.1:${P.otlpHttp}`,
-      jaegerEndpoint: `127.0.0.1:${P.jaegerOtlpGrpc}`,
-      remoteWriteUrl: `http://127.0.0.1:${P.vm}/api/v1/write`,
-      healthCheckEndpoint: `127.0.0.1:${P.collectorHealth}`,
-      telemetryHost: "127.0.0.1",
-      telemetryPort: P.collectorMetrics,
-      hostmetricsInterval: "5s",
-      memoryLimitMib: DEFAULT_MEMORY_MB.collector,
-      // Give up on a failed batch after one retry (about 5 s), so the failure phase below yields
-      // send-failed counters, while each failing request holds the exporter's one consumer long
-      // enough for the small queue to fill.
+      ...collectorOptions,
       retryMaxElapsed: "10s",
-      // One consumer and room for five requests, batches every second: while the backends are down
-      // the queues overflow, so the queue-drop panels (otelcol_exporter_enqueue_failed_*) are
-      // answered by real series. With the backends up a request takes milliseconds.
       queueSize: 5,
       queueConsumers: 1,
       batchTimeout: "1s",
     },
-    scrape: { collectorTarget: `127.0.0.1:${P.collectorMetrics}`, scrapeInterval: "5s" },
-  });
-  writeFiles(out, files);
+    scrape,
+  }).find((f) => f.path === "collector/config.yaml");
+  if (failureConfig === undefined) throw new Error("render gave no collector/config.yaml");
+  writeFiles(out, [...files, { path: "collector/config-failures.yaml", content: failureConfig.content }]);
   await assertPortsFree(Object.values(P));
 
   const logs = path.join(tmp, "logs");
@@ -225,6 +231,16 @@ async function main(): Promise<void> {
     },
     logs,
   );
+  const failureCollector = new Peer(
+    {
+      name: "otelcol-failures",
+      bin: OTELCOL_BIN,
+      args: [`--config=${path.join(out, "collector/config-failures.yaml")}`],
+      env: { HOSTNAME: os.hostname() },
+      healthUrl: `http://127.0.0.1:${P.collectorHealth}/`,
+    },
+    logs,
+  );
   const peers = [vm, jaeger, collector];
   const sampler = setInterval(() => peers.forEach((p) => p.sampleMemory()), 500);
   const client = new VictoriaMetricsClient(`http://127.0.0.1:${P.vm}`);
@@ -232,15 +248,15 @@ async function main(): Promise<void> {
   try {
     await vm.start();
     await jaeger.start();
-    await collector.start();
-    check(true, "VictoriaMetrics, Jaeger and the collector started and report healthy");
+    await failureCollector.start();
+    check(true, "VictoriaMetrics, Jaeger and the (failure-phase) collector started and report healthy");
 
     // Pipeline failures, on purpose: with Jaeger and VictoriaMetrics down, the exporters give up and
     // the collector creates its send-failed counters (it has none before the first failure), so the
     // failure panels are checked against real series, not their zero fallback.
     await jaeger.stop();
     await vm.stop();
-    // Two instances for 15 s: enough requests to fill the one-request queues while the exporters retry.
+    // Two instances for 15 s: enough requests to fill the small queues while the exporters retry.
     const failingApps = [runApp("scotty-failures", 15_000, "a"), runApp("scotty-failures", 15_000, "b")];
     const sawFailures = await waitFor("send-failed counters", 60_000, async () => {
       const text = await (await fetch(`http://127.0.0.1:${P.collectorMetrics}/metrics`)).text();
@@ -258,8 +274,7 @@ async function main(): Promise<void> {
     );
     await vm.start();
     await jaeger.start();
-    // The failed batches still queued would hold the exporters' one consumer (and drop the next
-    // app's data as queue-full): start the app once both queues are empty again.
+    // Let the failed batches still queued finish before that collector stops.
     const drained = await waitFor("exporter queues drained", 60_000, async () => {
       const text = await (await fetch(`http://127.0.0.1:${P.collectorMetrics}/metrics`)).text();
       const sizes = [...text.matchAll(/^otelcol_exporter_queue_size\{[^}]*\} (\S+)$/gm)].map((m) =>
@@ -268,6 +283,24 @@ async function main(): Promise<void> {
       return sizes.length >= 2 && sizes.every((n) => n === 0);
     });
     check(drained, "after the backends came back, the collector's exporter queues drained");
+    // VictoriaMetrics scrapes the failure counters now that it is up again; then the stack's own
+    // collector config takes over.
+    const failureSeries = [
+      "otelcol_exporter_send_failed_spans",
+      "otelcol_exporter_send_failed_metric_points",
+      "otelcol_exporter_enqueue_failed_spans",
+      "otelcol_exporter_enqueue_failed_metric_points",
+    ];
+    const failuresStored = await waitFor("failure counters stored", 60_000, async () => {
+      await client.forceFlush();
+      const found = await Promise.all(
+        failureSeries.map(async (n) => (await client.queryRange(n, 120, 5)).length),
+      );
+      return found.every((n) => n > 0);
+    });
+    check(failuresStored, "VictoriaMetrics stored the failure and queue-drop counters");
+    await failureCollector.stop();
+    await collector.start();
 
     // 3. The example app, as two instances with different known levels, records every metric of
     // the catalogue and emits traces.
