@@ -156,6 +156,9 @@ async function main(): Promise<void> {
     memoryLimitMib: DEFAULT_MEMORY_MB.collector,
     // Give up on a failed batch quickly, so the failure phase below yields send-failed counters.
     retryMaxElapsed: "2s",
+    // Batches every second: the 12 s app runs then give every series the 3 samples rate() needs
+    // (with the stack's 10 s they gave 2).
+    batchTimeout: "1s",
   };
   const scrape = { collectorTarget: `127.0.0.1:${P.collectorMetrics}`, scrapeInterval: "5s" };
   const files = renderFiles(scotty, { collector: collectorOptions, scrape });
