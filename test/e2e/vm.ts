@@ -38,11 +38,19 @@ export class VictoriaMetricsClient {
     return body.data?.result ?? [];
   }
 
-  /** Samples stored per metric name over the last `window` (the fewest among a name's series). */
-  async samplesPerName(names: readonly string[], window = "10m"): Promise<Map<string, number>> {
+  /**
+   * Samples stored per metric name over the last `window` (the fewest among a name's series), among
+   * the series that match `matchers` (for example `job="scotty"`).
+   */
+  async samplesPerName(
+    names: readonly string[],
+    matchers = "",
+    window = "10m",
+  ): Promise<Map<string, number>> {
     const regex = names.map((n) => n.replace(/[^a-zA-Z0-9_:]/g, "")).join("|");
+    const selector = `{__name__=~"^(${regex})$"${matchers ? `, ${matchers}` : ""}}`;
     // keep_metric_names (a MetricsQL modifier): without it the names are dropped and series collide.
-    const rows = await this.query(`count_over_time({__name__=~"^(${regex})$"}[${window}]) keep_metric_names`);
+    const rows = await this.query(`count_over_time(${selector}[${window}]) keep_metric_names`);
     const out = new Map<string, number>();
     for (const r of rows) {
       const name = r.metric.__name__ ?? "";
