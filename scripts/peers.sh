@@ -4,15 +4,20 @@
 #                    built with the collector builder at the same release
 #   jaeger           Jaeger v2 (cmd/jaeger of github.com/jaegertracing/jaeger at versions.json "jaegerGoModule")
 #   victoria-metrics VictoriaMetrics single node
+#   vmalert          VictoriaMetrics' rule engine (app/vmalert of the same module, same version)
+#   alertmanager     Prometheus Alertmanager (cmd/alertmanager at versions.json "alertmanager"; the web UI's
+#                    assets are not in the Go module, so it serves a placeholder page; its API works)
 # Versions come from versions.json. Binaries are cached outside the checkout, keyed by version:
 #   ${PEERS_CACHE:-$HOME/.cache/observability-stack/peers}/<name>-<version>/<binary>
 # so later runs and fresh clones on the same machine reuse them. Needs only Go and the Go module proxy;
 # GOPATH/GOMODCACHE/GOCACHE keep their defaults so the module and build caches are shared.
 #
-# Usage: scripts/peers.sh [otelcol] [jaeger] [victoria-metrics]     (no argument: all three)
+# Usage: scripts/peers.sh [otelcol] [jaeger] [victoria-metrics] [vmalert] [alertmanager]
+#        (no argument: the first three, which the main e2e needs; the alerting e2e names all five)
 # Progress goes to stderr; stdout gets only the export lines, so either
 #   eval "$(scripts/peers.sh)"      or      scripts/peers.sh >/dev/null && source "$PEERS_CACHE/env.sh"
-# works. env.sh in the cache holds OTELCOL_BIN, JAEGER_BIN, VM_BIN of the last run (all three).
+# works. env.sh in the cache holds OTELCOL_BIN, JAEGER_BIN, VM_BIN, and VMALERT_BIN, ALERTMANAGER_BIN
+# once those are built: every peer binary the cache holds at the pinned versions.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -39,6 +44,8 @@ JAEGER_VERSION=${JAEGER_VERSION:-$(json_get jaeger)}
 JAEGER_GO_MODULE_VERSION=${JAEGER_GO_MODULE_VERSION:-$(json_get jaegerGoModule)}
 VM_VERSION=${VM_VERSION:-$(json_get victoriametrics)}
 case "$VM_VERSION" in v*) ;; *) VM_VERSION="v$VM_VERSION" ;; esac
+ALERTMANAGER_VERSION=${ALERTMANAGER_VERSION:-$(json_get alertmanager)}
+case "$ALERTMANAGER_VERSION" in v*) ;; *) ALERTMANAGER_VERSION="v$ALERTMANAGER_VERSION" ;; esac
 
 mkdir -p "$CACHE"
 
@@ -150,6 +157,40 @@ build_victoria_metrics() {
     "github.com/VictoriaMetrics/VictoriaMetrics/app/victoria-metrics@$v"
 }
 
+# ---- vmalert (same module and version as VictoriaMetrics) ---------------------------------------------
+build_vmalert() {
+  local tmp=$1 v=$2
+  GOBIN="$tmp" nice go install -trimpath \
+    -ldflags "-s -w -X github.com/VictoriaMetrics/VictoriaMetrics/lib/buildinfo.Version=vmalert-peers-tags-$v-0" \
+    "github.com/VictoriaMetrics/VictoriaMetrics/app/vmalert@$v"
+}
+
+# ---- Alertmanager -------------------------------------------------------------------------------------
+# `go install …/cmd/alertmanager@v0.35.0` fails: ui/web.go embeds app/dist, which the release builds with
+# npm and elm and which is not in the module zip. So: the module's own source (go.mod and go.sum as
+# released, no replace), a placeholder page in app/dist, and go build with the release's version flags.
+build_alertmanager() {
+  local tmp=$1 v=$2 src
+  src=$(go mod download -json "github.com/prometheus/alertmanager@$v" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -d "$src" ] || { echo "go mod download gave no source dir for alertmanager@$v" >&2; return 1; }
+  cp -r "$src" "$tmp/src"
+  chmod -R u+w "$tmp/src"
+  local d
+  for d in elm mantine; do
+    mkdir -p "$tmp/src/ui/app/dist/$d"
+    printf '<!doctype html><title>Alertmanager</title><p>Alertmanager %s built from its Go module: the web UI is not part of the module. The API is at <a href="api/v2/alerts">api/v2</a>.</p>\n' \
+      "$v" >"$tmp/src/ui/app/dist/$d/index.html"
+  done
+  (
+    cd "$tmp/src"
+    nice go build -trimpath \
+      -ldflags "-s -w -X github.com/prometheus/common/version.Version=${v#v} -X github.com/prometheus/common/version.Branch=HEAD -X github.com/prometheus/common/version.BuildUser=peers.sh" \
+      -o "$tmp/alertmanager" ./cmd/alertmanager
+    cp go.mod "$tmp/go.mod.built"
+  )
+  rm -rf "$tmp/src"
+}
+
 want=("$@")
 [ ${#want[@]} -gt 0 ] || want=(otelcol jaeger victoria-metrics)
 for p in "${want[@]}"; do
@@ -162,17 +203,24 @@ for p in "${want[@]}"; do
   victoria-metrics | vm | victoriametrics)
     with_lock victoria-metrics build_peer victoria-metrics "$VM_VERSION" victoria-metrics build_victoria_metrics -version
     ;;
-  *) die "unknown peer '$p' (otelcol, jaeger, victoria-metrics)" ;;
+  vmalert) with_lock vmalert build_peer vmalert "$VM_VERSION" vmalert build_vmalert -version ;;
+  alertmanager)
+    with_lock alertmanager build_peer alertmanager "$ALERTMANAGER_VERSION" alertmanager build_alertmanager --version
+    ;;
+  *) die "unknown peer '$p' (otelcol, jaeger, victoria-metrics, vmalert, alertmanager)" ;;
   esac
 done
 
 OTELCOL_BIN="$CACHE/otelcol-$OTELCOL_VERSION/otelcol"
 JAEGER_BIN="$CACHE/jaeger-$JAEGER_VERSION/jaeger"
 VM_BIN="$CACHE/victoria-metrics-$VM_VERSION/victoria-metrics"
+VMALERT_BIN="$CACHE/vmalert-$VM_VERSION/vmalert"
+ALERTMANAGER_BIN="$CACHE/alertmanager-$ALERTMANAGER_VERSION/alertmanager"
 exports=""
-for var in OTELCOL_BIN JAEGER_BIN VM_BIN; do
+for var in OTELCOL_BIN JAEGER_BIN VM_BIN VMALERT_BIN ALERTMANAGER_BIN; do
   if [ -x "${!var}" ]; then exports+="export $var=$(printf '%q' "${!var}")"$'\n'; fi
 done
+# env.sh needs the main e2e's three; it lists the alerting peers too when they are built.
 if [ -x "$OTELCOL_BIN" ] && [ -x "$JAEGER_BIN" ] && [ -x "$VM_BIN" ]; then
   envtmp=$(mktemp "$CACHE/.env.sh.XXXXXX")
   printf '# written by scripts/peers.sh\n%s' "$exports" >"$envtmp"
