@@ -5,7 +5,8 @@
 //   ts-node --transpile-only examples/scotty-app.ts
 //
 // Environment: EXAMPLE_DURATION_MS (default 15000), EXAMPLE_EXPORT_INTERVAL_MS (default 5000),
-// EXAMPLE_PROFILE (`a` or `b`, default `a`: the instance's known gauge levels, see PROFILES), and the
+// EXAMPLE_PROFILE (`a` or `b`, default `a`: the instance's known gauge levels, see PROFILES),
+// EXAMPLE_LEDGER (a file to write every recording to, with its time: see ledger.ts), and the
 // standard OTEL_EXPORTER_OTLP_ENDPOINT (default http://localhost:4317, gRPC), OTEL_SERVICE_NAME, …
 import { randomUUID } from "node:crypto";
 import type { Span } from "@opentelemetry/api";
@@ -15,6 +16,7 @@ import { defaultResource, resourceFromAttributes } from "@opentelemetry/resource
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { scotty } from "../definitions";
 import { createMetrics } from "../instrumentation";
+import { Ledger, withLedger } from "./ledger";
 import { PROFILES, type ProfileName } from "./profiles";
 
 function envMillis(name: string, fallback: number): number {
@@ -41,11 +43,16 @@ const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? "http://localhost:43
 diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.WARN);
 
 const instanceId = randomUUID();
-const m = createMetrics(scotty, {
-  exportIntervalMillis: exportIntervalMs,
-  serviceInstanceId: instanceId,
-  flushOnExit: true,
-});
+const ledger = new Ledger();
+const m = withLedger(
+  createMetrics(scotty, {
+    exportIntervalMillis: exportIntervalMs,
+    serviceInstanceId: instanceId,
+    flushOnExit: true,
+  }),
+  scotty,
+  ledger,
+);
 
 const tracerProvider = new BasicTracerProvider({
   resource: defaultResource().merge(
@@ -191,6 +198,9 @@ async function main(): Promise<void> {
     m.shutdown(),
     tracerProvider.shutdown().catch((e: unknown) => diag.error("trace export failed at shutdown", e)),
   ]);
+
+  const ledgerFile = process.env.EXAMPLE_LEDGER;
+  if (ledgerFile) ledger.write(ledgerFile, process.env.OTEL_SERVICE_NAME ?? "scotty", instanceId);
 
   const observed = scotty.list.filter((x) => !recordings.has(x.key)).map((x) => x.key);
   console.log(`scotty example: ${i} ticks in ${Date.now() - started} ms; ${spans} spans sent`);

@@ -18,6 +18,8 @@ export function runExampleApp(o: {
   durationMs: number;
   /** The instance's known gauge levels (examples/profiles.ts). @default "a" */
   profile?: "a" | "b";
+  /** A file for the app's ledger of every recording (examples/ledger.ts). @default none */
+  ledger?: string;
 }): AppRun {
   const child = spawn(
     process.execPath,
@@ -31,6 +33,7 @@ export function runExampleApp(o: {
         EXAMPLE_DURATION_MS: String(o.durationMs),
         EXAMPLE_EXPORT_INTERVAL_MS: "2000",
         EXAMPLE_PROFILE: o.profile ?? "a",
+        ...(o.ledger !== undefined && { EXAMPLE_LEDGER: o.ledger }),
       },
       stdio: ["ignore", "pipe", "pipe"],
     },

@@ -14,6 +14,7 @@ import { goMemLimit } from "../../stack/container-defaults";
 import { DEFAULT_MEMORY_MB } from "../../stack/settings";
 import { victoriaMetricsFlags } from "../../stack/victoriametrics";
 import { runExampleApp, type AppRun } from "./app";
+import { checkPanelValues, RELATIVE_TOLERANCE } from "./panel-values";
 import { assertPortsFree, Peer, sleep, stopAll } from "./peers";
 import { VictoriaMetricsClient } from "./vm";
 
@@ -109,8 +110,14 @@ function validateConfig(catalogue: Catalogue, dir: string): void {
 }
 
 /** Runs the example app against the test's collector. */
-function runApp(serviceName: string, durationMs: number, profile: "a" | "b" = "a"): AppRun {
-  return runExampleApp({ endpoint: `http://127.0.0.1:${P.otlpGrpc}`, serviceName, durationMs, profile });
+function runApp(serviceName: string, durationMs: number, profile: "a" | "b" = "a", ledger?: string): AppRun {
+  return runExampleApp({
+    endpoint: `http://127.0.0.1:${P.otlpGrpc}`,
+    serviceName,
+    durationMs,
+    profile,
+    ...(ledger !== undefined && { ledger }),
+  });
 }
 
 function rssKb(pid: number | undefined): number {
@@ -307,7 +314,9 @@ async function main(): Promise<void> {
 
     // 3. The example app, as two instances with different known levels, records every metric of
     // the catalogue and emits traces.
-    const apps = [runApp("scotty", 12_000, "a"), runApp("scotty", 12_000, "b")];
+    const appsStarted = Date.now();
+    const ledgers = ["a", "b"].map((p) => path.join(tmp, `ledger-${p}.json`));
+    const apps = [runApp("scotty", 12_000, "a", ledgers[0]), runApp("scotty", 12_000, "b", ledgers[1])];
     for (const app of apps) {
       const code = await app.code;
       if (!check(code === 0, `example app exited ${code}`)) console.log(app.output());
@@ -342,7 +351,33 @@ async function main(): Promise<void> {
         (missing.length ? `; short: ${missing.map((s) => `${s}=${samples.get(s) ?? 0}`).join(", ")}` : ""),
     );
 
-    // 4. Every query of every rendered dashboard returns data.
+    // 4. Every stat and RED panel of the app's dashboards shows what the two instances recorded.
+    const values = await checkPanelValues({
+      client,
+      catalogue: scotty,
+      files,
+      ledgerFiles: ledgers,
+      job: "scotty",
+      windowSec: Math.ceil((Date.now() - appsStarted) / 1000) + 10,
+    });
+    console.log(
+      `e2e: ${values.matching}/${values.panels} panels show the recorded values` +
+        ` (within ${RELATIVE_TOLERANCE * 100}%; ${values.observed} of them read metrics the module` +
+        ` observes itself, checked against the stored samples)`,
+    );
+    for (const m of values.mismatches) console.log(`  mismatch: ${m}`);
+    check(
+      values.panels > 0 && values.matching === values.panels,
+      `every stat and RED panel of the scotty dashboards shows the recorded values`,
+    );
+    check(
+      values.lost.length === 0 && values.unexplained.length === 0,
+      `every recorded series was stored, and every stored one was recorded` +
+        (values.lost.length ? `; lost: ${values.lost.join(" ")}` : "") +
+        (values.unexplained.length ? `; unexplained: ${values.unexplained.join(" ")}` : ""),
+    );
+
+    // 5. Every query of every rendered dashboard returns data.
     const dashboardFiles = files.filter((f) => f.path.startsWith("grafana/dashboards/"));
     let total = 0;
     const empty: string[] = [];
@@ -375,7 +410,7 @@ async function main(): Promise<void> {
     );
     check(byFallback.length === 0, `no query needed its zero fallback (${byFallback.length} did)`);
 
-    // 5. Traces reach Jaeger and can be found through its query API.
+    // 6. Traces reach Jaeger and can be found through its query API.
     const jaegerApi = `http://127.0.0.1:${P.jaegerQuery}`;
     let traceCount = 0;
     await waitFor("traces in Jaeger", 30_000, async () => {

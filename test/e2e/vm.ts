@@ -1,4 +1,6 @@
 // A small client of the real VictoriaMetrics HTTP API.
+import type { RawSeries } from "./values";
+
 export interface Series {
   metric: Record<string, string>;
   values?: [number, string][];
@@ -58,6 +60,22 @@ export class VictoriaMetricsClient {
       out.set(name, Math.min(out.get(name) ?? Infinity, n));
     }
     return out;
+  }
+
+  /** Raw samples of the series `selector` matches over the last `windowSec` seconds (/api/v1/export). */
+  async export(selector: string, windowSec: number): Promise<RawSeries[]> {
+    const end = Math.floor(Date.now() / 1000);
+    const params = new URLSearchParams({
+      "match[]": selector,
+      start: String(end - windowSec),
+      end: String(end),
+    });
+    const res = await fetch(`${this.base}/api/v1/export`, { method: "POST", body: params });
+    if (!res.ok) throw new Error(`export failed: ${res.status} ${await res.text()}: ${selector}`);
+    return (await res.text())
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => JSON.parse(line) as RawSeries);
   }
 
   /** Every metric name VictoriaMetrics holds. */
