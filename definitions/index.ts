@@ -1,6 +1,37 @@
 // Public entry point of `observability-stack/definitions`. Must never import @pulumi/*.
 export { defineMetrics, isCatalogue } from "./define";
 export {
+  ALERT_SEVERITIES,
+  DEFAULT_ALERT_WINDOW,
+  DEFAULT_OBJECTIVE_WINDOW,
+  defineAlerting,
+  durationSeconds,
+  FASTEST_BURN_RATE,
+  goFloatString,
+  hasAlerting,
+  MIN_OBJECTIVE_WINDOW_SECONDS,
+} from "./alerting";
+export type {
+  AlertDuration,
+  AlertingCatalogue,
+  AlertingSpec,
+  AlertMeasure,
+  AlertSeverity,
+  AlertSpec,
+  AlertThreshold,
+  AttributeFilter,
+  AttributeKeyOf,
+  AvailabilityObjectiveSpec,
+  LabelMatch,
+  LatencyObjectiveSpec,
+  ObjectiveSpec,
+  ResolvedAlert,
+  ResolvedAlerting,
+  ResolvedAvailabilitySli,
+  ResolvedLatencySli,
+  ResolvedObjective,
+} from "./alerting";
+export {
   labelName,
   nameTokens,
   PER_UNIT_WORDS,
@@ -12,6 +43,7 @@ export {
 export { hostmetrics } from "./hostmetrics";
 export { otelcol } from "./otelcol";
 export { scotty } from "./scotty";
+export { scottyAlerting } from "./scotty-alerting";
 export {
   DEFAULT_CARDINALITY_LIMIT,
   DEFAULT_SERIES_BUDGET,
