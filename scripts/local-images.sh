@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Local images of the collector, Jaeger and VictoriaMetrics under the exact names the stack pins
+# Local images of the collector, Jaeger, VictoriaMetrics, vmalert and Alertmanager under the exact names the stack pins
 # (versions.json), built from the e2e peers' binaries (scripts/peers.sh), because no registry can be
 # reached here. The Docker provider's RemoteImage inspects the local image first and skips the pull
 # when `name:tag` exists, so `pulumi up` then runs real containers of the real binaries.
@@ -7,11 +7,14 @@
 # Each image copies its upstream image's shape: the collector FROM scratch (no shell, user 10001,
 # /otelcol --config /etc/otelcol/config.yaml); Jaeger and VictoriaMetrics with a shell and wget
 # (upstream they are Alpine-based; here a static busybox from Debian stands in for Alpine), Jaeger
-# as user 10001 with JAEGER_LISTEN_HOST=0.0.0.0, VictoriaMetrics as root with /victoria-metrics-prod.
+# as user 10001 with JAEGER_LISTEN_HOST=0.0.0.0, VictoriaMetrics as root with /victoria-metrics-prod,
+# vmalert as root with /vmalert-prod (Alpine upstream), Alertmanager as nobody with /bin/alertmanager
+# and /alertmanager owned by nobody (busybox upstream).
 # Each carries the label observability-stack.local-build=<sha256 of its binary>. An image of that name
 # without the label (a real upstream image) is never replaced.
 #
-# Needs: docker, busybox-static (apt), OTELCOL_BIN, JAEGER_BIN, VM_BIN (eval "$(scripts/peers.sh)").
+# Needs: docker, busybox-static (apt), OTELCOL_BIN, JAEGER_BIN, VM_BIN (eval "$(scripts/peers.sh)");
+# VMALERT_BIN and ALERTMANAGER_BIN are built here (scripts/peers.sh vmalert alertmanager) when unset.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 log() { printf '[local-images] %s\n' "$*" >&2; }
@@ -25,7 +28,10 @@ if ! file -L "$BUSYBOX" 2>/dev/null | grep -q "statically linked"; then
     die "apt-get install busybox-static failed"
   BUSYBOX=/bin/busybox
 fi
-for v in OTELCOL_BIN JAEGER_BIN VM_BIN; do
+if [[ -z ${VMALERT_BIN:-} || -z ${ALERTMANAGER_BIN:-} ]]; then
+  eval "$(bash "$ROOT/scripts/peers.sh" vmalert alertmanager)"
+fi
+for v in OTELCOL_BIN JAEGER_BIN VM_BIN VMALERT_BIN ALERTMANAGER_BIN; do
   [[ -x ${!v:-} ]] || die "$v is not set to a binary: run eval \"\$(bash scripts/peers.sh)\" first"
 done
 
@@ -113,6 +119,42 @@ ENTRYPOINT ["/victoria-metrics-prod"]
 DOCKERFILE
 }
 
+ctx_vmalert() {
+  busybox_root "$1"
+  cp "$2" "$1/vmalert-prod"
+  cat >>"$1/Dockerfile" <<'DOCKERFILE'
+COPY vmalert-prod /vmalert-prod
+EXPOSE 8880
+ENTRYPOINT ["/vmalert-prod"]
+DOCKERFILE
+}
+
+ctx_alertmanager() {
+  busybox_root "$1"
+  cp "$2" "$1/alertmanager"
+  # A default config at the upstream path (a receiver that notifies nobody); the stack uploads its own.
+  cat >"$1/alertmanager.yml" <<'YAML'
+route:
+  receiver: default
+receivers:
+  - name: default
+YAML
+  cat >>"$1/Dockerfile" <<'DOCKERFILE'
+COPY alertmanager /bin/alertmanager
+COPY alertmanager.yml /etc/alertmanager/alertmanager.yml
+RUN ["/bin/busybox", "mkdir", "-p", "/alertmanager"]
+RUN ["/bin/busybox", "chown", "-R", "65534:65534", "/etc/alertmanager", "/alertmanager"]
+USER 65534
+EXPOSE 9093
+VOLUME ["/alertmanager"]
+WORKDIR /alertmanager
+ENTRYPOINT ["/bin/alertmanager"]
+CMD ["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager"]
+DOCKERFILE
+}
+
 build_image "otel/opentelemetry-collector:$(ver collector)" "$OTELCOL_BIN" ctx_collector
 build_image "jaegertracing/jaeger:$(ver jaeger)" "$JAEGER_BIN" ctx_jaeger
 build_image "victoriametrics/victoria-metrics:$(ver victoriametrics)" "$VM_BIN" ctx_victoriametrics
+build_image "victoriametrics/vmalert:$(ver victoriametrics)" "$VMALERT_BIN" ctx_vmalert
+build_image "prom/alertmanager:$(ver alertmanager)" "$ALERTMANAGER_BIN" ctx_alertmanager
