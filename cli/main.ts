@@ -3,6 +3,7 @@
 // catalogue modules (.ts or .js) are loaded without a build step (render/load.ts).
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { runCheck } from "../check";
 import { runRender } from "./render";
 
 const PROG = "observability-stack";
@@ -11,10 +12,13 @@ const HELP = `usage: ${PROG} <command> [options]
 commands:
   render    write the collector config, dashboards and provisioning files of a catalogue
             (${PROG} render --help for its options)
+  check     compare a catalogue with what a running VictoriaMetrics or Prometheus holds
+            (${PROG} check --help for its options)
 options:
   --help, -h      this text
   --version, -v   the package version
-exit codes: 0 success, 1 failure (nothing written; the message says why and the fix), 2 usage error`;
+exit codes: render: 0 success, 1 failure (nothing written; the message says why and the fix), 2 usage error;
+  check: 0 clean, 1 drift found, 2 could not check`;
 
 /** The installed package's version: its package.json is two folders up from dist/cli/, one from cli/. */
 function version(): string {
@@ -30,8 +34,11 @@ function version(): string {
   return "unknown";
 }
 
-/** Returns the exit code; relative paths start at the current folder (as npx leaves it). */
-export function main(argv: readonly string[]): number {
+/**
+ * Returns the exit code (a promise of it for `check`, which asks a server); relative paths start at
+ * the current folder (as npx leaves it).
+ */
+export function main(argv: readonly string[]): number | Promise<number> {
   const [command, ...rest] = argv;
   const out = (t: string): void => void process.stdout.write(t);
   const err = (t: string): void => void process.stderr.write(t);
@@ -52,8 +59,21 @@ export function main(argv: readonly string[]): number {
       stderr: err,
     });
   }
+  if (command === "check") {
+    return runCheck(rest, {
+      prog: `${PROG} check`,
+      argsPrefix: "",
+      baseDir: process.cwd(),
+      stdout: out,
+      stderr: err,
+    });
+  }
   err(`${PROG}: unknown command "${command}"\n${HELP}\n`);
   return 2;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) {
+  void Promise.resolve(main(process.argv.slice(2))).then((code) => {
+    process.exitCode = code;
+  });
+}
