@@ -2,6 +2,7 @@
 // 24 grid columns line by line; the first section is open, the others are collapsed rows that keep
 // their panels inside them until opened (Grafana's model for collapsed rows).
 import { DashboardBuilder, RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
+import { leanPanel } from "./lean";
 import { buildPanel, type PanelBuilder, type PanelSpec } from "./panels";
 import type { Measure } from "./measure";
 import { canonicalJson } from "./serialize";
@@ -111,7 +112,12 @@ export function assemble(b: DashboardBuilder, sections: readonly Section[]): Pla
   return placed;
 }
 
-/** The built model as plain, key-sorted data (the SDK's marker functions and undefined fields gone). */
+/**
+ * The built model as plain, key-sorted data: the SDK's marker functions and undefined fields gone,
+ * and each panel without the defaults Grafana fills in itself (lean.ts).
+ */
 export function plainModel(b: DashboardBuilder): Record<string, unknown> {
-  return canonicalJson(JSON.parse(JSON.stringify(b.build()))) as Record<string, unknown>;
+  const model = JSON.parse(JSON.stringify(b.build())) as Record<string, unknown>;
+  if (Array.isArray(model.panels)) for (const p of model.panels) leanPanel(p as Record<string, unknown>);
+  return canonicalJson(model) as Record<string, unknown>;
 }

@@ -132,7 +132,6 @@ export function buildPanel(
         .unit(p.unit)
         .gridPos(gridPos)
         .fillOpacity(10)
-        .thresholds(thresholdsConfig(p.thresholds))
         .legend(
           new common.VizLegendOptionsBuilder()
             .showLegend(true)
@@ -145,6 +144,10 @@ export function buildPanel(
             .sort(common.SortOrder.Descending),
         )
         .targets(p.targets.map(query));
+      // A graph's series take palette colours, so thresholds only matter where they are drawn or
+      // given: unset, Grafana's own default is never seen (and not written into every panel).
+      if (p.thresholds !== undefined || p.thresholdLines === true)
+        b.thresholds(thresholdsConfig(p.thresholds));
       if (p.thresholdLines === true) {
         b.thresholdsStyle(
           new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed),
