@@ -138,6 +138,7 @@ function valueStat(ctx: GroupContext, m: MetricMeaning): PanelSpec | undefined {
 /** Saturation of a RED row: a share of the in-use values, or the value itself. */
 function saturationPanels(ctx: GroupContext, s: MetricMeaning): { stat?: PanelSpec; graph: PanelSpec } {
   const share = s.partitions.find((p) => p.inUse !== undefined);
+  const headline = headlineFilters(s) ?? [];
   const graph: PanelSpec =
     share !== undefined
       ? {
@@ -154,15 +155,15 @@ function saturationPanels(ctx: GroupContext, s: MetricMeaning): { stat?: PanelSp
           title: `${s.title} by instance`,
           description: describeMetric(s.metric, `Per instance (${s.aggregation}).`),
           unit: valueUnit(s.metric.unit, s.metric.kind),
-          targets: [
-            { expr: valueOf(s, ctx.scope, [INSTANCE], headlineFilters(s) ?? []), legend: `{{${INSTANCE}}}` },
-          ],
+          targets: [{ expr: valueOf(s, ctx.scope, [INSTANCE], headline), legend: `{{${INSTANCE}}}` }],
           min: 0,
           measure: {
             op: "value",
             catalogue: ctx.catalogue.name,
             metric: s.metric.key,
             aggregation: s.aggregation ?? "sum",
+            // The same filter as the query (memory: rss only): the e2e found the measure without it.
+            ...(headline.length > 0 ? { filters: headline } : {}),
             by: [INSTANCE],
           },
         };
