@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
+import { dockerCpus } from "./settings";
 
 // Shared by every container of the stack: survive reboots and crashes, keep logs bounded.
 export const RESTART_POLICY = "unless-stopped";
@@ -58,4 +59,88 @@ export function pinnedImage(name: string, image: string, parent: pulumi.Resource
  */
 export function goMemLimit(memoryMb: number): string {
   return `${Math.floor(memoryMb * 0.8)}MiB`;
+}
+
+/** Size of the in-memory /tmp every hardened container gets (MiB). */
+export const TMPFS_MB = 16;
+
+/**
+ * How the stack hardens a container that runs a service. Every service has a read-only root
+ * filesystem: what it writes goes to its data volume or to a tmpfs; what it reads (configs, secrets)
+ * comes from read-only volumes, written by a carrier container (see ConfigFiles, SecretFiles).
+ */
+export interface HardeningOptions {
+  /** `uid:gid` the program runs as; never root. */
+  readonly user: string;
+  /** Supplementary groups (e.g. "0", to read a secret file of mode 0440). @default [] */
+  readonly groupAdds?: readonly string[];
+  /** CPU limit (Docker `--cpus`, a CFS quota), in CPUs. */
+  readonly cpus: number;
+  /**
+   * RLIMIT_NPROC (Docker `--ulimit nproc`): processes and threads of this uid. Not a per-container
+   * pids cgroup limit (the provider has no `pidsLimit`): the kernel counts every task of the uid on
+   * the host, which is why each service runs as a uid of its own.
+   * @default 512
+   */
+  readonly maxProcesses?: number;
+  /** Capabilities to add back after dropping all (in Docker's stored form, `CAP_…`). @default [] */
+  readonly capAdds?: readonly string[];
+  /** Writable in-memory folders on the read-only root, path -> MiB. @default { "/tmp": TMPFS_MB } */
+  readonly tmpfs?: Readonly<Record<string, number>>;
+}
+
+/** Default RLIMIT_NPROC of a service's uid (the up test measures the threads each service runs). */
+export const DEFAULT_MAX_PROCESSES = 512;
+/** What every container of the stack runs with: no privilege escalation through setuid binaries. */
+export const SECURITY_OPTS: readonly string[] = ["no-new-privileges:true"];
+
+/**
+ * Non-root user, read-only root with tmpfs for scratch space, every capability dropped (plus only
+ * what `capAdds` names), no-new-privileges, a CPU limit and a process limit for the uid.
+ */
+export function hardening(
+  o: HardeningOptions,
+): Pick<
+  docker.ContainerArgs,
+  "user" | "groupAdds" | "readOnly" | "tmpfs" | "capabilities" | "securityOpts" | "cpus" | "ulimits"
+> {
+  if (/^0(:|$)/.test(o.user) || !/^\d+:\d+$/.test(o.user)) {
+    throw new Error(`hardening: user "${o.user}" must be a numeric uid:gid other than root`);
+  }
+  const max = o.maxProcesses ?? DEFAULT_MAX_PROCESSES;
+  return {
+    user: o.user,
+    ...(o.groupAdds !== undefined && o.groupAdds.length > 0 ? { groupAdds: [...o.groupAdds] } : {}),
+    readOnly: true,
+    tmpfs: Object.fromEntries(
+      Object.entries(o.tmpfs ?? { "/tmp": TMPFS_MB }).map(([p, mb]) => [
+        p,
+        `rw,noexec,nosuid,nodev,size=${mb}m`,
+      ]),
+    ),
+    capabilities: { drops: ["ALL"], ...(o.capAdds?.length ? { adds: [...o.capAdds] } : {}) },
+    securityOpts: [...SECURITY_OPTS],
+    cpus: dockerCpus(o.cpus),
+    ulimits: [{ name: "nproc", soft: max, hard: max }],
+  };
+}
+
+/**
+ * For containers that are created but never started (carriers of files): nothing to run with, and
+ * nothing it could gain if someone started one by hand. Not read-only: the provider uploads files
+ * through the container's root ("/"), which Docker refuses on a read-only root ("container rootfs is
+ * marked read-only", even for a path inside a volume; tried on dockerd 20.10).
+ */
+export function carrierHardening(): Pick<
+  docker.ContainerArgs,
+  "user" | "capabilities" | "securityOpts" | "networkMode" | "memory" | "memorySwap"
+> {
+  return {
+    user: "65534:65534",
+    capabilities: { drops: ["ALL"] },
+    securityOpts: [...SECURITY_OPTS],
+    networkMode: "none",
+    memory: 16,
+    memorySwap: 16,
+  };
 }

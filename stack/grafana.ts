@@ -1,6 +1,9 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { containerBasics, dataVolume, pinnedImage, publish } from "./container-defaults";
+import { ConfigFiles } from "./config-files";
+import type { ConfigFolder } from "./config-files";
+import { DEFAULT_CPUS } from "./settings";
+import { containerBasics, dataVolume, hardening, pinnedImage, publish } from "./container-defaults";
 import { SecretFiles } from "./secret-files";
 
 export interface GrafanaFile {
@@ -28,7 +31,25 @@ export interface GrafanaArgs {
   readonly files: readonly GrafanaFile[];
   /** Must be a secret Output: it only reaches Grafana as a file, never as an environment variable. */
   readonly adminPassword: pulumi.Output<string>;
+  /**
+   * CPU limit (Docker `--cpus`).
+   * @default DEFAULT_CPUS.grafana (stack/settings.ts)
+   */
+  readonly cpus?: number;
 }
+
+/** The image's user (grafana, group root); the stack states it, so the mock tests can check it. */
+export const GRAFANA_USER = "472:0";
+/**
+ * The folders the generated files go to (each a read-only volume, see ConfigFiles): every file of
+ * `files` lies in one of them. Siblings of the secrets folder, and of grafana.ini, which stays the
+ * image's.
+ */
+export const GRAFANA_FILE_FOLDERS: readonly ConfigFolder[] = [
+  { key: "provisioning", path: "/etc/grafana/provisioning" },
+  { key: "dashboards", path: "/etc/grafana/dashboards" },
+  { key: "catalogue", path: "/etc/grafana/catalogue" },
+];
 
 export const GRAFANA_SECRETS_DIR = "/etc/grafana/secrets";
 export const GRAFANA_PASSWORD_FILE = `${GRAFANA_SECRETS_DIR}/admin_password`;
@@ -41,6 +62,7 @@ export class Grafana extends pulumi.ComponentResource {
   readonly image: docker.RemoteImage;
   readonly volume: docker.Volume;
   readonly secrets: SecretFiles;
+  readonly files: ConfigFiles;
 
   constructor(name: string, args: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observability-stack:stack:Grafana", name, {}, opts);
@@ -59,9 +81,18 @@ export class Grafana extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const uploads: docker.types.input.ContainerUpload[] = [...args.files]
-      .sort((a, b) => a.path.localeCompare(b.path))
-      .map((f) => ({ file: f.path, content: f.content }));
+    // The generated files, plain text in `pulumi preview --diff` (the carrier's uploads).
+    this.files = new ConfigFiles(
+      `${name}-files`,
+      {
+        volumePrefix: args.containerName,
+        containerName: `${args.containerName}-files`,
+        image: this.image,
+        folders: GRAFANA_FILE_FOLDERS,
+        files: args.files,
+      },
+      { parent: this },
+    );
     this.container = new docker.Container(
       name,
       {
@@ -77,11 +108,13 @@ export class Grafana extends pulumi.ComponentResource {
           "GF_ANALYTICS_CHECK_FOR_UPDATES=false",
           "GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES=false",
         ],
-        uploads,
-        volumes: [
-          { volumeName: this.volume.name, containerPath: "/var/lib/grafana" },
-          { volumeName: this.secrets.volumeName, containerPath: GRAFANA_SECRETS_DIR, readOnly: true },
-        ],
+        volumes: pulumi
+          .all([this.volume.name, this.secrets.volumeName, this.files.mounts])
+          .apply(([data, secrets, files]) => [
+            { volumeName: data, containerPath: "/var/lib/grafana" },
+            { volumeName: secrets, containerPath: GRAFANA_SECRETS_DIR, readOnly: true },
+            ...files,
+          ]),
         networksAdvanced: [{ name: args.networkName, aliases: ["grafana"] }],
         ports: [publish(3000, args.port, args.bindAddress)],
         healthcheck: {
@@ -94,6 +127,9 @@ export class Grafana extends pulumi.ComponentResource {
           retries: 5,
           startPeriod: "30s",
         },
+        // Writes its database and plugins to the data volume, temporary files to /tmp; the image's
+        // run.sh logs to the console. (Not run here: no Grafana image can be had; see README.)
+        ...hardening({ user: GRAFANA_USER, cpus: args.cpus ?? DEFAULT_CPUS.grafana }),
         ...containerBasics(args.memoryMb),
       },
       // dependsOn: see SecretFiles (an excluded image gives a missing input without a dependency).

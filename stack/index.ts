@@ -20,6 +20,7 @@ export type { ObservabilityStackArgs } from "./observability-stack";
 export { createStack } from "./program";
 export type { StackSource } from "./program";
 export {
+  DEFAULT_CPUS,
   DEFAULT_IMAGES,
   DEFAULT_MEMORY_BUDGET_MB,
   DEFAULT_MEMORY_MB,
@@ -29,6 +30,7 @@ export {
   StackConfigError,
 } from "./settings";
 export type {
+  CpuLimits,
   ExistingGrafanaSettings,
   Images,
   MemoryLimits,

@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { containerBasics, pinnedImage, publish } from "./container-defaults";
+import { DEFAULT_CPUS } from "./settings";
+import { containerBasics, hardening, pinnedImage, publish } from "./container-defaults";
 
 export interface JaegerArgs {
   readonly image: string;
@@ -10,7 +11,23 @@ export interface JaegerArgs {
   /** Host port of the UI / query API (container port 16686). */
   readonly uiPort: number;
   readonly memoryMb: number;
+  /**
+   * CPU limit (Docker `--cpus`).
+   * @default DEFAULT_CPUS.jaeger (stack/settings.ts)
+   */
+  readonly cpus?: number;
+  /**
+   * `uid:gid` Jaeger runs as (the image's is 10001, the collector's; see JAEGER_USER).
+   * @default JAEGER_USER
+   */
+  readonly user?: string;
 }
+
+/**
+ * Not the image's 10001: the process limit (RLIMIT_NPROC) counts every task of a uid on the host,
+ * so each service of the stack runs as a uid of its own.
+ */
+export const JAEGER_USER = "10002:10002";
 
 /** Jaeger v2 all-in-one (in-memory storage): OTLP from the collector, UI on 16686. */
 export class Jaeger extends pulumi.ComponentResource {
@@ -38,6 +55,8 @@ export class Jaeger extends pulumi.ComponentResource {
           retries: 3,
           startPeriod: "10s",
         },
+        // In-memory trace storage: it writes nothing to disk.
+        ...hardening({ user: args.user ?? JAEGER_USER, cpus: args.cpus ?? DEFAULT_CPUS.jaeger }),
         ...containerBasics(args.memoryMb),
       },
       { parent: this, deleteBeforeReplace: true },

@@ -104,6 +104,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         bindAddress: s.bindAddress,
         uiPort: s.ports.jaegerUi,
         memoryMb: s.memoryMb.jaeger,
+        cpus: s.cpus.jaeger,
       },
       { parent: this },
     );
@@ -121,6 +122,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         port: s.ports.victoriametrics,
         memoryMb: s.memoryMb.victoriametrics,
         retention: s.retention,
+        cpus: s.cpus.victoriametrics,
         scrapeConfig: fileAt(files, "victoriametrics/scrape.yaml"),
       },
       { parent: this },
@@ -141,6 +143,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         },
         memoryMb: s.memoryMb.collector,
         mountHostRoot: s.hostmetrics,
+        cpus: s.cpus.collector,
       },
       // Start after its exporters' targets, so the first batches are not refused.
       { parent: this, dependsOn: [this.jaeger, this.victoriametrics] },
@@ -200,6 +203,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
           bindAddress: s.bindAddress,
           port: s.ports.grafana,
           memoryMb: s.memoryMb.grafana,
+          cpus: s.cpus.grafana,
           files: grafanaFiles,
           adminPassword: args.grafanaAdminPassword as pulumi.Output<string>,
         },

@@ -13,6 +13,7 @@ const KEYS: readonly (keyof RawSettings)[] = [
   "ports",
   "memoryMb",
   "memoryBudgetMb",
+  "cpus",
   "retention",
   "hostmetrics",
   "debugExporter",

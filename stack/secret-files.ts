@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { carrierHardening } from "./container-defaults";
 
 export interface SecretFile {
   /** File name inside the volume (no folders). */
@@ -21,7 +22,8 @@ export interface SecretFilesArgs {
   readonly files: readonly SecretFile[];
   /**
    * File mode. The files belong to root:root (this provider version cannot set an owner), so a
-   * service that runs as another user reads them through group 0 (Grafana's image runs as 472:0).
+   * service that runs as another user reads them through group 0 (Grafana runs as 472:0, and
+   * VictoriaMetrics as 10003:10003 with the supplementary group 0): "0440".
    * @default "0400"
    */
   readonly permissions?: string;
@@ -61,9 +63,9 @@ export class SecretFiles extends pulumi.ComponentResource {
         image: args.image.imageId,
         start: false,
         mustRun: false,
-        // No readOnly: the provider uploads through the container's root ("/"), which Docker refuses
-        // on a read-only root even when the path is in a volume. The carrier never runs anyway.
-        networkMode: "none",
+        // Not read-only: see carrierHardening (the provider's uploads need a writable root). No
+        // network, no capabilities, an unprivileged user, should anyone start it by hand.
+        ...carrierHardening(),
         volumes: [{ volumeName: this.volume.name, containerPath: CARRIER_MOUNT }],
         uploads: args.files.map((f) => ({
           file: `${CARRIER_MOUNT}/${f.name}`,

@@ -1,5 +1,7 @@
 import {
+  DEFAULT_CPUS,
   DEFAULT_IMAGES,
+  dockerCpus,
   DEFAULT_MEMORY_MB,
   DEFAULT_PORTS,
   hostEndpoints,
@@ -111,5 +113,46 @@ describe("resolveSettings", () => {
       resolveSettings({ bindAddress: "0.0.0.0", exposeBeyondLoopback: true, ports: { grafana: 3300 } }),
     );
     expect(open.grafanaUrl).toBe("http://localhost:3300");
+  });
+
+  it("gives every container a CPU limit, and refuses values the Docker provider cannot read back", () => {
+    expect(resolveSettings({}).cpus).toEqual(DEFAULT_CPUS);
+    expect(DEFAULT_CPUS).toEqual({ collector: 1, victoriametrics: 1, grafana: 1, jaeger: 0.5 });
+    expect(resolveSettings({ cpus: { victoriametrics: "2", jaeger: 0.25 } }).cpus).toEqual({
+      ...DEFAULT_CPUS,
+      victoriametrics: 2,
+      jaeger: 0.25,
+    });
+    expect(resolveSettings({ cpus: { grafana: 0.29 } }).cpus.grafana).toBe(0.29);
+    expect(() => resolveSettings({ cpus: { grafna: 1 } })).toThrow(
+      /observability-stack:cpus: unknown key "grafna"/,
+    );
+    for (const bad of [0, 0.05, -1, "one", 1.234, 2000]) {
+      expect(() => resolveSettings({ cpus: { collector: bad } })).toThrow(
+        /observability-stack:cpus.collector: expected a number of CPUs from 0.1 to 1024/,
+      );
+    }
+    // 10.05 would come back from the provider as "10.1": a diff after every up.
+    expect(() => resolveSettings({ cpus: { collector: 10.05 } })).toThrow(
+      /cpus.collector: 10.05 CPUs would read back from Docker as 10.1 .*Fix: use 10.1/,
+    );
+  });
+
+  it("writes cpus as the Docker provider reads them back (vectors from its nanoInt64ToDecimalString)", () => {
+    // Printed by the provider's own Go function (internal/provider/helpers.go), run here with go run.
+    const vectors: [number, string][] = [
+      [1, "1.0"],
+      [0.5, "0.5"],
+      [10, "10."],
+      [0.05, "0.1"],
+      [0.01, "0.0"],
+      [1.25, "1.25"],
+      [10.5, "10.5"],
+      [10.05, "10.1"],
+      [100, "100."],
+      [1.5, "1.5"],
+      [0.25, "0.25"],
+    ];
+    for (const [cpus, text] of vectors) expect([cpus, dockerCpus(cpus)]).toEqual([cpus, text]);
   });
 });

@@ -36,6 +36,14 @@ export interface MemoryLimits {
   readonly jaeger: number;
 }
 
+/** CPU limits (Docker `--cpus`, a CFS quota), in CPUs per container. */
+export interface CpuLimits {
+  readonly collector: number;
+  readonly victoriametrics: number;
+  readonly grafana: number;
+  readonly jaeger: number;
+}
+
 export interface ExistingGrafanaSettings {
   readonly url: string;
   /** Datasource URLs as that Grafana reaches them (it is not on the stack's Docker network). */
@@ -53,6 +61,11 @@ export interface StackSettings {
   readonly memoryMb: MemoryLimits;
   /** Budget for collector + VictoriaMetrics + Grafana, in MiB (Jaeger is capped on its own). */
   readonly memoryBudgetMb: number;
+  /**
+   * CPU limit of each container.
+   * @default DEFAULT_CPUS
+   */
+  readonly cpus: CpuLimits;
   /** VictoriaMetrics -retentionPeriod, with an explicit unit (a bare number would mean months). */
   readonly retention: string;
   readonly hostmetrics: boolean;
@@ -85,6 +98,7 @@ export interface RawSettings {
   readonly ports?: unknown;
   readonly memoryMb?: unknown;
   readonly memoryBudgetMb?: unknown;
+  readonly cpus?: unknown;
   readonly retention?: unknown;
   readonly hostmetrics?: unknown;
   readonly debugExporter?: unknown;
@@ -124,6 +138,62 @@ export const DEFAULT_MEMORY_MB: MemoryLimits = {
   jaeger: 128,
 };
 export const DEFAULT_MEMORY_BUDGET_MB = 300;
+
+// A local stack on a developer's machine: the collector and VictoriaMetrics (which ingest and
+// answer the dashboards' queries) and Grafana get one CPU each, Jaeger (in-memory traces) half of one.
+// Go programs since Go 1.25 size GOMAXPROCS to this limit. Docker refuses at `up` a limit above the
+// engine's CPU count.
+export const DEFAULT_CPUS: CpuLimits = {
+  collector: 1,
+  victoriametrics: 1,
+  grafana: 1,
+  jaeger: 0.5,
+};
+
+/**
+ * The `cpus` text for the Docker provider: the text it reads back from the engine for this many CPUs,
+ * so that `pulumi preview` after `up` shows no diff. The provider (5.2.0, `nanoInt64ToDecimalString`)
+ * prints Docker's NanoCpus with 9 decimals, then rounds to one decimal when that text holds exactly
+ * nine zeros (1 -> "1.0", 0.05 -> "0.1"!) and otherwise trims trailing zeros (10 -> "10.",
+ * 1.25 -> "1.25"). Docker's parser takes both forms. {@link resolveSettings} refuses a value that
+ * does not read back as itself.
+ */
+export function dockerCpus(cpus: number): string {
+  const nano = Math.round(cpus * 1e9);
+  if (nano === 0) return "0";
+  const text = `${Math.floor(nano / 1e9)}.${String(nano % 1e9).padStart(9, "0")}`;
+  if ((text.match(/0/g) ?? []).length === 9) {
+    // Go's big.Rat FloatString(1): to the nearest, halves away from zero.
+    const tenths = Math.round(nano / 1e8);
+    return `${Math.floor(tenths / 10)}.${tenths % 10}`;
+  }
+  return text.replace(/0+$/, "");
+}
+
+function cpuLimit(key: string, raw: unknown, dflt: number): number {
+  if (raw === undefined) return dflt;
+  const n = typeof raw === "string" && /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
+  if (
+    typeof n !== "number" ||
+    !Number.isFinite(n) ||
+    n < 0.1 ||
+    n > 1024 ||
+    Math.abs(Math.round(n * 100) - n * 100) > 1e-6
+  ) {
+    throw new StackConfigError(
+      key,
+      `expected a number of CPUs from 0.1 to 1024 with at most two decimals (such as 0.5 or 2), got ${JSON.stringify(raw)}.`,
+    );
+  }
+  if (Number(dockerCpus(n)) !== n) {
+    throw new StackConfigError(
+      key,
+      `${n} CPUs would read back from Docker as ${dockerCpus(n)} (a rounding of the Docker provider), and every ` +
+        `preview would show a change. Fix: use ${Number(dockerCpus(n)) || 0.1} or another value with fewer decimals.`,
+    );
+  }
+  return n;
+}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
@@ -282,6 +352,13 @@ export function resolveSettings(raw: RawSettings): StackSettings {
     jaeger: int("memoryMb.jaeger", memRaw.jaeger, DEFAULT_MEMORY_MB.jaeger, 32, 65536),
   };
   const memoryBudgetMb = int("memoryBudgetMb", raw.memoryBudgetMb, DEFAULT_MEMORY_BUDGET_MB, 1, 1 << 20);
+  const cpusRaw = objectOf("cpus", raw.cpus, Object.keys(DEFAULT_CPUS));
+  const cpus = Object.fromEntries(
+    (Object.keys(DEFAULT_CPUS) as (keyof CpuLimits)[]).map((k) => [
+      k,
+      cpuLimit(`cpus.${k}`, cpusRaw[k], DEFAULT_CPUS[k]),
+    ]),
+  ) as unknown as CpuLimits;
 
   const existingRaw =
     raw.existingGrafana === undefined
@@ -319,6 +396,7 @@ export function resolveSettings(raw: RawSettings): StackSettings {
     ports,
     memoryMb,
     memoryBudgetMb,
+    cpus,
     retention: retention(raw.retention),
     hostmetrics: bool("hostmetrics", raw.hostmetrics, true),
     debugExporter: bool("debugExporter", raw.debugExporter, false),

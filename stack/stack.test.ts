@@ -6,6 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { renderFiles } from "../render";
 import { scotty } from "../definitions";
 import versions from "../versions.json";
+import { contentHash } from "./config-files";
+import { chownFailure } from "./volume-owner";
 import type * as Program from "./program";
 
 /** The program, loaded after setMocks (it must not be evaluated before the mocks are in place). */
@@ -36,6 +38,11 @@ function setup(preview: boolean, config: Record<string, unknown> = {}, secretKey
         if (args.type === "random:index/randomPassword:RandomPassword")
           state.result = args.name === "victoriametrics-admin-key" ? VM_KEY : PASSWORD;
         if (args.type === "grafana:oss/folder:Folder") state.uid = args.inputs.uid;
+        if (args.type === "docker:index/container:Container" && args.name.endsWith("-data-owner")) {
+          // What the provider reports after `attach` for a chown that succeeded.
+          state.exitCode = 0;
+          state.containerLogs = "";
+        }
         return { id: `${args.name}-id`, state };
       },
       call: (args: pulumi.runtime.MockCallArgs) => args.inputs,
@@ -116,6 +123,30 @@ function unwrap(v: unknown): unknown {
 
 type Port = { internal: number; external: number; ip: string; protocol: string };
 type Upload = { file: string; content: unknown };
+type Mount = { volumeName?: string; hostPath?: string; containerPath: string; readOnly?: boolean };
+
+/** The uploads of a service's files, which its never-started carrier (`<name>-<suffix>`) takes. */
+function carrierUploads(name: string): Upload[] {
+  return unwrap(byName(name).inputs.uploads) as Upload[];
+}
+
+/** A config volume's Docker name: `<prefix>-<key>-<12 hex digits of its files' hash>`. */
+const HASHED = (prefix: string): RegExp => new RegExp(`^${prefix}-[0-9a-f]{12}$`);
+
+/** The service containers (everything else is a carrier or the one-shot volume owner). */
+const SERVICES = [
+  "observability-collector",
+  "observability-jaeger",
+  "observability-victoriametrics",
+  "observability-grafana",
+];
+const CARRIERS = [
+  "observability-collector-config",
+  "observability-grafana-files",
+  "observability-grafana-secrets",
+  "observability-victoriametrics-config",
+  "observability-victoriametrics-secrets",
+];
 
 describe.each([true, false])("the stack with default config (preview=%s)", (preview) => {
   let outputs: Record<string, unknown>;
@@ -127,21 +158,33 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
   it("declares exactly these resources (renames must be deliberate)", () => {
     expect(recorded.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
       "docker:index/container:Container observability-collector",
+      "docker:index/container:Container observability-collector-config",
       "docker:index/container:Container observability-grafana",
+      "docker:index/container:Container observability-grafana-files",
       "docker:index/container:Container observability-grafana-secrets",
       "docker:index/container:Container observability-jaeger",
       "docker:index/container:Container observability-victoriametrics",
+      "docker:index/container:Container observability-victoriametrics-config",
+      "docker:index/container:Container observability-victoriametrics-data-owner",
       "docker:index/container:Container observability-victoriametrics-secrets",
       "docker:index/network:Network observability-network",
       "docker:index/remoteImage:RemoteImage observability-collector",
       "docker:index/remoteImage:RemoteImage observability-grafana",
       "docker:index/remoteImage:RemoteImage observability-jaeger",
       "docker:index/remoteImage:RemoteImage observability-victoriametrics",
+      "docker:index/volume:Volume observability-collector-config-otelcol",
       "docker:index/volume:Volume observability-grafana-data",
+      "docker:index/volume:Volume observability-grafana-files-catalogue",
+      "docker:index/volume:Volume observability-grafana-files-dashboards",
+      "docker:index/volume:Volume observability-grafana-files-provisioning",
       "docker:index/volume:Volume observability-grafana-secrets-volume",
+      "docker:index/volume:Volume observability-victoriametrics-config-config",
       "docker:index/volume:Volume observability-victoriametrics-data",
       "docker:index/volume:Volume observability-victoriametrics-secrets-volume",
       "observability-stack:stack:Collector observability-collector",
+      "observability-stack:stack:ConfigFiles observability-collector-config",
+      "observability-stack:stack:ConfigFiles observability-grafana-files",
+      "observability-stack:stack:ConfigFiles observability-victoriametrics-config",
       "observability-stack:stack:Grafana observability-grafana",
       "observability-stack:stack:Jaeger observability-jaeger",
       "observability-stack:stack:Network observability-network",
@@ -149,6 +192,7 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
       "observability-stack:stack:SecretFiles observability-grafana-secrets",
       "observability-stack:stack:SecretFiles observability-victoriametrics-secrets",
       "observability-stack:stack:VictoriaMetrics observability-victoriametrics",
+      "observability-stack:stack:VolumeOwner observability-victoriametrics-data-owner",
       "random:index/randomPassword:RandomPassword grafana-admin-password",
       "random:index/randomPassword:RandomPassword victoriametrics-admin-key",
     ]);
@@ -220,7 +264,8 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
   });
 
   it("keeps VictoriaMetrics and Grafana data in named volumes, with 30 days retention", () => {
-    expect(byName("observability-victoriametrics").inputs.volumes).toEqual([
+    const vm = byName("observability-victoriametrics").inputs.volumes as Mount[];
+    expect(vm.slice(0, 2)).toEqual([
       { volumeName: "obs-victoriametrics-data", containerPath: "/victoria-metrics-data" },
       {
         volumeName: "obs-victoriametrics-secrets",
@@ -228,13 +273,28 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
         readOnly: true,
       },
     ]);
-    expect(byName("observability-grafana").inputs.volumes).toEqual([
+    expect(vm.slice(2)).toEqual([
+      {
+        volumeName: expect.stringMatching(HASHED("obs-victoriametrics-config")),
+        containerPath: "/etc/victoriametrics/config",
+        readOnly: true,
+      },
+    ]);
+    const grafana = byName("observability-grafana").inputs.volumes as Mount[];
+    expect(grafana.slice(0, 2)).toEqual([
       { volumeName: "obs-grafana-data", containerPath: "/var/lib/grafana" },
       { volumeName: "obs-grafana-secrets", containerPath: "/etc/grafana/secrets", readOnly: true },
     ]);
+    expect(grafana.slice(2)).toEqual(
+      ["provisioning", "dashboards", "catalogue"].map((k) => ({
+        volumeName: expect.stringMatching(HASHED(`obs-grafana-${k}`)),
+        containerPath: `/etc/grafana/${k}`,
+        readOnly: true,
+      })),
+    );
     const cmd = byName("observability-victoriametrics").inputs.command as string[];
     expect(cmd).toContain("-retentionPeriod=30d");
-    expect(cmd).toContain("-promscrape.config=/etc/victoriametrics/scrape.yaml");
+    expect(cmd).toContain("-promscrape.config=/etc/victoriametrics/config/scrape.yaml");
   });
 
   it("uploads the rendered collector config, scrape config and Grafana files, byte for byte", () => {
@@ -247,13 +307,18 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
       if (!f) throw new Error(`no ${path}`);
       return f.content;
     };
-    expect(byName("observability-collector").inputs.uploads).toEqual([
+    // The services' roots are read-only, so their carriers take the uploads (ConfigFiles).
+    for (const name of SERVICES) expect(byName(name).inputs.uploads).toBeUndefined();
+    expect(carrierUploads("observability-collector-config")).toEqual([
       { file: "/etc/otelcol/config.yaml", content: content("collector/config.yaml") },
     ]);
-    expect(byName("observability-victoriametrics").inputs.uploads).toEqual([
-      { file: "/etc/victoriametrics/scrape.yaml", content: content("victoriametrics/scrape.yaml") },
+    expect(carrierUploads("observability-victoriametrics-config")).toEqual([
+      {
+        file: "/etc/victoriametrics/config/scrape.yaml",
+        content: content("victoriametrics/scrape.yaml"),
+      },
     ]);
-    const grafanaUploads = unwrap(byName("observability-grafana").inputs.uploads) as Upload[];
+    const grafanaUploads = carrierUploads("observability-grafana-files");
     const dashboards = files.filter((f) => f.path.startsWith("grafana/dashboards/"));
     expect(dashboards.length).toBeGreaterThan(5);
     for (const d of dashboards) {
@@ -279,8 +344,9 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
     const grafana = byName("observability-grafana").inputs;
     // The generated files stay plain (a PR preview must show them); the password is the only upload
     // of a carrier container that is created, never started, and writes it into the secrets volume.
-    expect(isSecretValue(grafana.uploads)).toBe(false);
-    expect(JSON.stringify(grafana.uploads)).not.toContain("admin_password");
+    const files = byName("observability-grafana-files").inputs;
+    expect(isSecretValue(files.uploads)).toBe(false);
+    expect(JSON.stringify(files.uploads)).not.toContain("admin_password");
     const carrier = byName("observability-grafana-secrets").inputs;
     expect(isSecretValue(carrier.uploads)).toBe(true);
     expect(unwrap(carrier.uploads)).toEqual([
@@ -288,6 +354,7 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
     ]);
     expect(carrier).toMatchObject({ start: false, mustRun: false, networkMode: "none" });
     expect(carrier.volumes).toEqual([{ volumeName: "obs-grafana-secrets", containerPath: "/secrets" }]);
+    expect(byName("observability-grafana").inputs.user).toBe("472:0");
     const envs = grafana.envs as string[];
     expect(envs).toContain("GF_SECURITY_ADMIN_PASSWORD__FILE=/etc/grafana/secrets/admin_password");
     expect(envs).toContain("GF_AUTH_ANONYMOUS_ENABLED=false");
@@ -313,9 +380,14 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
     }
     const carrier = byName("observability-victoriametrics-secrets").inputs;
     expect(isSecretValue(carrier.uploads)).toBe(true);
+    // Root-owned, read by VictoriaMetrics (10003) through its supplementary group 0.
     expect(unwrap(carrier.uploads)).toEqual([
-      { file: "/secrets/admin_key", content: VM_KEY, permissions: "0400" },
+      { file: "/secrets/admin_key", content: VM_KEY, permissions: "0440" },
     ]);
+    expect(byName("observability-victoriametrics").inputs).toMatchObject({
+      user: "10003:10003",
+      groupAdds: ["0"],
+    });
     for (const r of recorded) expect(plainStrings(r.inputs).filter((x) => x.includes(VM_KEY))).toEqual([]);
     expect(await pulumi.isSecret(outputs.victoriaMetricsAdminKey as pulumi.Output<string>)).toBe(true);
     expect(await value(outputs.victoriaMetricsAdminKey as pulumi.Output<string>)).toBe(VM_KEY);
@@ -323,8 +395,15 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
 
   it("lets the collector see the host's root read-only, for the host dashboard (root_path /hostfs)", () => {
     const c = byName("observability-collector").inputs;
-    expect(c.volumes).toEqual([{ hostPath: "/", containerPath: "/hostfs", readOnly: true }]);
-    const config = (c.uploads as Upload[])[0]?.content as string;
+    expect(c.volumes).toEqual([
+      {
+        volumeName: expect.stringMatching(HASHED("obs-otel-collector-otelcol")),
+        containerPath: "/etc/otelcol",
+        readOnly: true,
+      },
+      { hostPath: "/", containerPath: "/hostfs", readOnly: true },
+    ]);
+    const config = carrierUploads("observability-collector-config")[0]?.content as string;
     expect(config).toMatch(/host_metrics:\n(.*\n)*?\s+root_path: \/hostfs\n/);
   });
 
@@ -334,16 +413,14 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
   });
 
   it("sets memorySwap equal to memory on every container (no swap, and no drift after up)", () => {
-    for (const r of recorded.filter(
-      (x) => x.type === "docker:index/container:Container" && !x.name.endsWith("-secrets"),
-    )) {
+    for (const r of recorded.filter((x) => x.type === "docker:index/container:Container")) {
       expect(r.inputs.memorySwap).toBe(r.inputs.memory);
       expect(r.inputs.memory).toBeGreaterThan(0);
     }
   });
 
   it("uploads the catalogue's documents with the dashboards, so a PR preview shows them", () => {
-    const uploads = unwrap(byName("observability-grafana").inputs.uploads) as Upload[];
+    const uploads = carrierUploads("observability-grafana-files");
     const files = uploads.map((u) => u.file);
     expect(files).toContain("/etc/grafana/catalogue/METRICS.md");
     expect(files).toContain("/etc/grafana/catalogue/metrics.json");
@@ -364,6 +441,116 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
   });
 });
 
+describe.each([true, false])("container hardening (preview=%s)", (preview) => {
+  beforeAll(async () => {
+    setup(preview);
+    await build();
+  });
+
+  it("runs every service as its own non-root uid, read-only, without capabilities or privilege escalation", () => {
+    const expected: Record<string, { user: string; cpus: string }> = {
+      "observability-collector": { user: "10001:10001", cpus: "1.0" },
+      "observability-jaeger": { user: "10002:10002", cpus: "0.5" },
+      "observability-victoriametrics": { user: "10003:10003", cpus: "1.0" },
+      "observability-grafana": { user: "472:0", cpus: "1.0" },
+    };
+    for (const [name, want] of Object.entries(expected)) {
+      const c = byName(name).inputs;
+      expect([name, c.user, c.cpus]).toEqual([name, want.user, want.cpus]);
+      expect(c.readOnly).toBe(true);
+      expect(c.capabilities).toEqual({ drops: ["ALL"] });
+      expect(c.securityOpts).toEqual(["no-new-privileges:true"]);
+      expect(c.tmpfs).toEqual({ "/tmp": "rw,noexec,nosuid,nodev,size=16m" });
+      // RLIMIT_NPROC of the uid (the provider has no pidsLimit): see README, "Security".
+      expect(c.ulimits).toEqual([{ name: "nproc", soft: 512, hard: 512 }]);
+      expect(c.privileged).toBeUndefined();
+    }
+    // RLIMIT_NPROC counts per uid on the host: one uid per service keeps the limits apart.
+    const uids = Object.values(expected).map((e) => e.user.split(":")[0]);
+    expect(new Set(uids).size).toBe(uids.length);
+  });
+
+  it("mounts every volume of a service read-only except its data volume", () => {
+    const writable = (name: string): string[] =>
+      (byName(name).inputs.volumes as Mount[]).filter((v) => v.readOnly !== true).map((v) => v.containerPath);
+    expect(writable("observability-collector")).toEqual([]);
+    expect(byName("observability-jaeger").inputs.volumes).toBeUndefined();
+    expect(writable("observability-victoriametrics")).toEqual(["/victoria-metrics-data"]);
+    expect(writable("observability-grafana")).toEqual(["/var/lib/grafana"]);
+  });
+
+  it("creates the carriers never started, with no network, no capabilities and an unprivileged user", () => {
+    for (const name of CARRIERS) {
+      const c = byName(name).inputs;
+      expect([name, c.start, c.mustRun, c.networkMode, c.user]).toEqual([
+        name,
+        false,
+        false,
+        "none",
+        "65534:65534",
+      ]);
+      expect(c.capabilities).toEqual({ drops: ["ALL"] });
+      expect(c.securityOpts).toEqual(["no-new-privileges:true"]);
+      // Not read-only: Docker refuses the provider's uploads (through "/") on a read-only root.
+      expect(c.readOnly).toBeUndefined();
+      expect((unwrap(c.uploads) as unknown[] | undefined)?.length ?? 0).toBeGreaterThan(0);
+    }
+  });
+
+  it("gives VictoriaMetrics' data volume to its uid with a one-shot chown that has only CHOWN and DAC_READ_SEARCH", () => {
+    const o = byName("observability-victoriametrics-data-owner").inputs;
+    expect(o).toMatchObject({
+      entrypoints: ["/bin/chown"],
+      command: ["-R", "10003:10003", "/data"],
+      user: "0:0",
+      start: true,
+      mustRun: false,
+      attach: true,
+      restart: "no",
+      readOnly: true,
+      networkMode: "none",
+      securityOpts: ["no-new-privileges:true"],
+    });
+    expect(o.capabilities).toEqual({ drops: ["ALL"], adds: ["CAP_CHOWN", "CAP_DAC_READ_SEARCH"] });
+    expect(o.volumes).toEqual([{ volumeName: "obs-victoriametrics-data", containerPath: "/data" }]);
+  });
+});
+
+describe("hardening settings", () => {
+  it("takes the cpus config per container", async () => {
+    setup(false, { cpus: { collector: 2, victoriametrics: 1.5, grafana: 0.25, jaeger: 10 } });
+    await build();
+    expect(byName("observability-collector").inputs.cpus).toBe("2.0");
+    expect(byName("observability-victoriametrics").inputs.cpus).toBe("1.5");
+    expect(byName("observability-grafana").inputs.cpus).toBe("0.25");
+    expect(byName("observability-jaeger").inputs.cpus).toBe("10.");
+  });
+
+  it("fails the update, with chown's output, when the data volume's owner could not be set", () => {
+    expect(
+      chownFailure("obs-vm-data-owner", "10003:10003", "obs-vm-data", 1, "chown: /data/x: denied\n"),
+    ).toBe("obs-vm-data-owner: chown -R 10003:10003 of volume obs-vm-data exited 1: chown: /data/x: denied");
+    expect(chownFailure("o", "1:1", "v", 0, "")).toBeUndefined();
+    // Previews (and mocks) know no exit code yet.
+    expect(chownFailure("o", "1:1", "v", undefined, undefined)).toBeUndefined();
+  });
+
+  it("names a config volume after its files: a changed file gives a new volume, the rest keep theirs", () => {
+    const a = [
+      { path: "/etc/x/a.yaml", content: "a: 1" },
+      { path: "/etc/x/b.yaml", content: "b: 2" },
+    ];
+    expect(contentHash(a)).toMatch(/^[0-9a-f]{12}$/);
+    expect(contentHash([...a].reverse())).toBe(contentHash(a));
+    expect(contentHash([a[0]!, { path: "/etc/x/b.yaml", content: "b: 3" }])).not.toBe(contentHash(a));
+    expect(contentHash([a[0]!])).not.toBe(contentHash(a));
+    // Path and content are delimited: moving text between them changes the hash.
+    expect(contentHash([{ path: "/etc/x/ab", content: "c" }])).not.toBe(
+      contentHash([{ path: "/etc/x/a", content: "bc" }]),
+    );
+  });
+});
+
 describe("resource options", () => {
   it("replaces every container delete-first and parents every child to its component", async () => {
     setup(true);
@@ -380,14 +567,9 @@ describe("resource options", () => {
     await value(stack.grafana!.container.urn);
     await settled();
     const containers = seen.filter((s) => s.type === "docker:index/container:Container");
-    expect(containers.map((c) => c.name).sort()).toEqual([
-      "observability-collector",
-      "observability-grafana",
-      "observability-grafana-secrets",
-      "observability-jaeger",
-      "observability-victoriametrics",
-      "observability-victoriametrics-secrets",
-    ]);
+    expect(containers.map((c) => c.name).sort()).toEqual(
+      [...SERVICES, ...CARRIERS, "observability-victoriametrics-data-owner"].sort(),
+    );
     for (const c of containers) expect(c.opts.deleteBeforeReplace).toBe(true);
     // Every resource but the root is parented to one of the stack's components.
     const children = seen.filter((s) => s.type !== "observability-stack:stack:ObservabilityStack");
@@ -417,8 +599,11 @@ describe.each([true, false])("an existing Grafana (preview=%s)", (preview) => {
         .sort(),
     ).toEqual([
       "observability-collector",
+      "observability-collector-config",
       "observability-jaeger",
       "observability-victoriametrics",
+      "observability-victoriametrics-config",
+      "observability-victoriametrics-data-owner",
       "observability-victoriametrics-secrets",
     ]);
     expect(recorded.map((r) => r.name)).not.toContain("grafana-admin-password");
@@ -505,7 +690,7 @@ module.exports.default = defineMetrics({
     setup(true, { definitions: file });
     const { outputs } = await build();
     expect(outputs.catalogue).toBe("checkout");
-    const uploads = unwrap(byName("observability-grafana").inputs.uploads) as Upload[];
+    const uploads = carrierUploads("observability-grafana-files");
     const dashboards = uploads.map((u) => u.file).filter((f) => f.startsWith("/etc/grafana/dashboards/"));
     expect(dashboards).toContain("/etc/grafana/dashboards/checkout-orders.json");
     expect(dashboards.some((f) => f.includes("scotty"))).toBe(false);

@@ -1,7 +1,17 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { containerBasics, dataVolume, goMemLimit, pinnedImage, publish } from "./container-defaults";
+import { ConfigFiles } from "./config-files";
+import { DEFAULT_CPUS } from "./settings";
+import {
+  containerBasics,
+  dataVolume,
+  goMemLimit,
+  hardening,
+  pinnedImage,
+  publish,
+} from "./container-defaults";
 import { SecretFiles } from "./secret-files";
+import { VolumeOwner } from "./volume-owner";
 
 export interface VictoriaMetricsArgs {
   readonly image: string;
@@ -24,10 +34,26 @@ export interface VictoriaMetricsArgs {
   readonly secretsVolumeName: string;
   /** Prometheus-format scrape config (victoriametrics/scrape.yaml of the render output). */
   readonly scrapeConfig: string;
+  /**
+   * CPU limit (Docker `--cpus`).
+   * @default DEFAULT_CPUS.victoriametrics (stack/settings.ts)
+   */
+  readonly cpus?: number;
+  /**
+   * `uid:gid` VictoriaMetrics runs as (the image runs as root; VolumeOwner gives it the data volume).
+   * @default VICTORIAMETRICS_USER
+   */
+  readonly user?: string;
 }
 
+/** The image has no user of its own (it runs as root); each service of the stack has a uid of its own. */
+export const VICTORIAMETRICS_USER = "10003:10003";
+/** Root-owned secret files of this mode are read through the supplementary group 0. */
+export const VM_SECRET_MODE = "0440";
 export const VM_DATA_PATH = "/victoria-metrics-data";
-export const VM_SCRAPE_CONFIG_PATH = "/etc/victoriametrics/scrape.yaml";
+/** Beside the secrets folder, not above it: a mount point inside a read-only volume cannot be made. */
+export const VM_CONFIG_DIR = "/etc/victoriametrics/config";
+export const VM_SCRAPE_CONFIG_PATH = `${VM_CONFIG_DIR}/scrape.yaml`;
 export const VM_SECRETS_DIR = "/etc/victoriametrics/secrets";
 export const VM_ADMIN_KEY_FILE = `${VM_SECRETS_DIR}/admin_key`;
 
@@ -77,19 +103,44 @@ export class VictoriaMetrics extends pulumi.ComponentResource {
   readonly image: docker.RemoteImage;
   readonly volume: docker.Volume;
   readonly secrets: SecretFiles;
+  readonly config: ConfigFiles;
+  readonly dataOwner: VolumeOwner;
 
   constructor(name: string, args: VictoriaMetricsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observability-stack:stack:VictoriaMetrics", name, {}, opts);
+    const user = args.user ?? VICTORIAMETRICS_USER;
     this.image = pinnedImage(name, args.image, this);
     // A named volume outlives container replacement, so data survives config changes.
     this.volume = dataVolume(`${name}-data`, args.volumeName, args.retainData ?? true, this);
+    this.dataOwner = new VolumeOwner(
+      `${name}-data-owner`,
+      {
+        containerName: `${args.containerName}-data-owner`,
+        image: this.image,
+        volumeName: this.volume.name,
+        owner: user,
+      },
+      { parent: this },
+    );
     this.secrets = new SecretFiles(
       `${name}-secrets`,
       {
         volumeName: args.secretsVolumeName,
         containerName: `${args.containerName}-secrets`,
         image: this.image,
+        permissions: VM_SECRET_MODE,
         files: [{ name: "admin_key", content: args.adminKey }],
+      },
+      { parent: this },
+    );
+    this.config = new ConfigFiles(
+      `${name}-config`,
+      {
+        volumePrefix: args.containerName,
+        containerName: `${args.containerName}-config`,
+        image: this.image,
+        folders: [{ key: "config", path: VM_CONFIG_DIR }],
+        files: [{ path: VM_SCRAPE_CONFIG_PATH, content: args.scrapeConfig }],
       },
       { parent: this },
     );
@@ -109,11 +160,15 @@ export class VictoriaMetrics extends pulumi.ComponentResource {
         // Measured in the e2e: without it, VictoriaMetrics' heap under the dashboards' queries reached
         // 104 MiB anonymous memory against a 96 MiB limit.
         envs: [`GOMEMLIMIT=${goMemLimit(args.memoryMb)}`],
-        uploads: [{ file: VM_SCRAPE_CONFIG_PATH, content: args.scrapeConfig }],
-        volumes: [
-          { volumeName: this.volume.name, containerPath: VM_DATA_PATH },
-          { volumeName: this.secrets.volumeName, containerPath: VM_SECRETS_DIR, readOnly: true },
-        ],
+        // Each name from the component that fills the volume, so that the service starts only once
+        // the data volume is its user's and the key and the scrape config are in place.
+        volumes: pulumi
+          .all([this.dataOwner.volumeName, this.secrets.volumeName, this.config.mounts])
+          .apply(([data, secrets, config]) => [
+            { volumeName: data, containerPath: VM_DATA_PATH },
+            { volumeName: secrets, containerPath: VM_SECRETS_DIR, readOnly: true },
+            ...config,
+          ]),
         networksAdvanced: [{ name: args.networkName, aliases: ["victoriametrics"] }],
         ports: [publish(8428, args.port, args.bindAddress)],
         // The image is Alpine-based, so busybox wget can probe /health.
@@ -124,6 +179,12 @@ export class VictoriaMetrics extends pulumi.ComponentResource {
           retries: 3,
           startPeriod: "10s",
         },
+        // It writes only to its data volume (and /tmp); group 0 reads the admin-key file (0440).
+        ...hardening({
+          user,
+          groupAdds: ["0"],
+          cpus: args.cpus ?? DEFAULT_CPUS.victoriametrics,
+        }),
         ...containerBasics(args.memoryMb),
       },
       { parent: this, deleteBeforeReplace: true },
