@@ -2,7 +2,7 @@
 // that the two cannot drift apart again (issue 12: the README said 64/64/112/128, the code 56/96/96/128).
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DEFAULT_MEMORY_BUDGET_MB, DEFAULT_MEMORY_MB } from "../stack/settings";
+import { DEFAULT_CPUS, DEFAULT_MEMORY_BUDGET_MB, DEFAULT_MEMORY_MB } from "../stack/settings";
 
 const README = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
 
@@ -30,5 +30,18 @@ describe("README configuration defaults match stack/settings.ts", () => {
 
   it("memoryBudgetMb", () => {
     expect(defaultOf("memoryBudgetMb")).toBe(String(DEFAULT_MEMORY_BUDGET_MB));
+  });
+
+  it("cpus: every container, with the code's limit", () => {
+    const stated = Object.fromEntries(
+      defaultOf("cpus")
+        .split(",")
+        .map((part) => {
+          const m = /^(\w+) (\d+(?:\.\d+)?)$/.exec(part.trim());
+          if (m === null) throw new Error(`README cpus default: cannot read "${part}"`);
+          return [m[1], Number(m[2])];
+        }),
+    );
+    expect(stated).toEqual({ ...DEFAULT_CPUS });
   });
 });
