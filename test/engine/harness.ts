@@ -199,8 +199,10 @@ export default defineMetrics({
  * affected group and METRICS.md in plain text, and no uploaded file hidden as a secret.
  */
 export function checkDefinitionsDiff(c: Checks, label: string, diff: string, secret: string): void {
-  const grafana = resourceBlock(diff, "docker:index/container:Container", "observability-grafana");
-  c.ok(grafana !== undefined, `${label}: the preview shows the Grafana container`, tail(diff));
+  // The generated files are the uploads of Grafana's carrier (stack/config-files.ts: Grafana's root is
+  // read-only, and Docker refuses uploads there).
+  const grafana = resourceBlock(diff, "docker:index/container:Container", "observability-grafana-files");
+  c.ok(grafana !== undefined, `${label}: the preview shows the Grafana files' carrier`, tail(diff));
   const g = grafana ?? "";
   const name = CHANGED_CATALOGUE.newMetricPromName;
   c.ok(
@@ -212,7 +214,7 @@ export function checkDefinitionsDiff(c: Checks, label: string, diff: string, sec
       g.split("\n").some((l) => l.includes("|") && l.includes(CHANGED_CATALOGUE.changedDescription)),
     `${label}: METRICS.md shows the changed description (a table row) in plain text`,
   );
-  c.ok(!/uploads\s*:\s*\[secret\]/.test(g), `${label}: the Grafana container's uploads are not one [secret]`);
+  c.ok(!/uploads\s*:\s*\[secret\]/.test(g), `${label}: the Grafana files' uploads are not one [secret]`);
   c.ok(!diff.includes(secret), `${label}: the Grafana admin password appears nowhere in the preview`);
 }
 

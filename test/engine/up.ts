@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { renderFiles } from "../../render";
+import versions from "../../versions.json";
 import { scotty } from "../../definitions";
 import { dashboardQueries, substituteVariables } from "../../dashboards";
 import { runExampleApp } from "../e2e/app";
@@ -36,7 +37,17 @@ const CONTAINERS = {
   jaeger: `${PREFIX}-jaeger`,
   victoriametrics: `${PREFIX}-victoriametrics`,
   vmSecrets: `${PREFIX}-victoriametrics-secrets`,
+  vmConfig: `${PREFIX}-victoriametrics-config`,
+  vmDataOwner: `${PREFIX}-victoriametrics-data-owner`,
+  collectorConfig: `${PREFIX}-otel-collector-config`,
 };
+/** What stack/ sets on each service container (README, "Security"). */
+const HARDENED: Record<string, { uid: number; gid: number; groups: number[]; nanoCpus: number }> = {
+  [CONTAINERS.collector]: { uid: 10001, gid: 10001, groups: [], nanoCpus: 1e9 },
+  [CONTAINERS.jaeger]: { uid: 10002, gid: 10002, groups: [], nanoCpus: 5e8 },
+  [CONTAINERS.victoriametrics]: { uid: 10003, gid: 10003, groups: [0], nanoCpus: 1e9 },
+};
+const VM_IMAGE = `victoriametrics/victoria-metrics:${versions.victoriametrics}`;
 const VOLUMES = [`${PREFIX}-victoriametrics-data`, `${PREFIX}-grafana-data`];
 const NETWORK = `${PREFIX}-observability`;
 const VM = "http://127.0.0.1:8428";
@@ -93,6 +104,128 @@ function grafanaExcludes(project: string): string[] {
   );
   if (image === undefined) throw new Error("the preview has no Grafana image to exclude");
   return ["--exclude", image.urn, "--exclude-dependents"];
+}
+
+interface HostConfigView {
+  ReadonlyRootfs: boolean;
+  CapDrop: string[] | null;
+  CapAdd: string[] | null;
+  SecurityOpt: string[] | null;
+  NanoCpus: number;
+  CpuShares: number;
+  PidsLimit: number | null;
+  Ulimits: { Name: string; Soft: number; Hard: number }[] | null;
+  Tmpfs: Record<string, string> | null;
+  Privileged: boolean;
+}
+
+/** The status lines of a process of the container, read from the host's /proc. */
+function procStatus(pid: number): Record<string, string> {
+  const text = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  return Object.fromEntries(
+    text
+      .split("\n")
+      .filter((l) => l.includes(":"))
+      .map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 1).trim()]),
+  );
+}
+
+/**
+ * The hardening as Docker applied it (docker inspect) and as the kernel sees the running process
+ * (/proc/<pid>/status: its uids, effective capabilities, no_new_privs, thread count).
+ */
+function checkHardening(when: string): void {
+  for (const [name, want] of Object.entries(HARDENED)) {
+    const hc = JSON.parse(inspect(name, "{{json .HostConfig}}") ?? "{}") as HostConfigView;
+    const user = inspect(name, "{{.Config.User}}");
+    const pid = Number(inspect(name, "{{.State.Pid}}") ?? "0");
+    c.ok(
+      hc.ReadonlyRootfs === true &&
+        JSON.stringify(hc.CapDrop) === '["ALL"]' &&
+        (hc.CapAdd ?? []).length === 0 &&
+        (hc.SecurityOpt ?? []).includes("no-new-privileges:true") &&
+        hc.Privileged === false &&
+        hc.NanoCpus === want.nanoCpus &&
+        user === `${want.uid}:${want.gid}` &&
+        (hc.Ulimits ?? []).length === 1 &&
+        hc.Ulimits?.[0]?.Name === "nproc" &&
+        hc.Ulimits[0].Soft === 512 &&
+        hc.Ulimits[0].Hard === 512 &&
+        Object.keys(hc.Tmpfs ?? {}).join() === "/tmp",
+      `${when}: ${name} HostConfig: read-only root, CapDrop ALL, no CapAdd, no-new-privileges, NanoCpus ${want.nanoCpus}, ` +
+        `User ${want.uid}:${want.gid}, nproc 512, tmpfs /tmp (PidsLimit ${JSON.stringify(hc.PidsLimit)}: no provider option)`,
+      JSON.stringify({ user, ...hc }),
+    );
+    if (!c.ok(pid > 0, `${when}: ${name} is running (pid ${pid})`)) continue;
+    const st = procStatus(pid);
+    const uids = (st.Uid ?? "").split(/\s+/).map(Number);
+    const gids = (st.Gid ?? "").split(/\s+/).map(Number);
+    const groups = (st.Groups ?? "")
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number)
+      // Supplementary groups only (the runtime may list the primary gid there too).
+      .filter((g) => g !== want.gid)
+      .sort((a, b) => a - b);
+    c.ok(
+      uids.every((u) => u === want.uid) &&
+        gids.every((g) => g === want.gid) &&
+        JSON.stringify(groups) === JSON.stringify(want.groups) &&
+        /^0+$/.test(st.CapEff ?? "x") &&
+        /^0+$/.test(st.CapPrm ?? "x") &&
+        /^0+$/.test(st.CapBnd ?? "x") &&
+        st.NoNewPrivs === "1",
+      `${when}: ${name}'s process runs as ${want.uid}:${want.gid} (supplementary groups: ${want.groups.join(",") || "none"}) with no capabilities and no_new_privs ` +
+        `(threads: ${st.Threads}, under the nproc limit 512)`,
+      `Uid ${st.Uid}, Gid ${st.Gid}, Groups ${st.Groups}, CapEff ${st.CapEff}, CapPrm ${st.CapPrm}, CapBnd ${st.CapBnd}, NoNewPrivs ${st.NoNewPrivs}`,
+    );
+    // The root really is read-only for the process (the healthcheck images have a shell; the collector's has none).
+    if (name !== CONTAINERS.collector) {
+      const w = docker(["exec", name, "sh", "-c", "touch /probe 2>&1; touch /tmp/probe && echo tmp-ok"]);
+      c.ok(
+        /Read-only file system/.test(w.stdout) && /tmp-ok/.test(w.stdout),
+        `${when}: ${name} cannot write its root, can write its /tmp`,
+        w.stdout + w.stderr,
+      );
+    }
+  }
+  // The carriers and the one-shot owner: never started / exited, no network, no capabilities.
+  for (const name of [CONTAINERS.vmSecrets, CONTAINERS.vmConfig, CONTAINERS.collectorConfig]) {
+    const hc = JSON.parse(inspect(name, "{{json .HostConfig}}") ?? "{}") as HostConfigView & {
+      NetworkMode: string;
+    };
+    c.ok(
+      inspect(name, "{{.State.Status}}") === "created" &&
+        hc.NetworkMode === "none" &&
+        JSON.stringify(hc.CapDrop) === '["ALL"]' &&
+        inspect(name, "{{.Config.User}}") === "65534:65534",
+      `${when}: carrier ${name} was never started, has no network, no capabilities, user 65534`,
+    );
+  }
+  const owner = JSON.parse(inspect(CONTAINERS.vmDataOwner, "{{json .HostConfig}}") ?? "{}") as HostConfigView;
+  c.ok(
+    inspect(CONTAINERS.vmDataOwner, "{{.State.Status}} {{.State.ExitCode}}") === "exited 0" &&
+      owner.ReadonlyRootfs === true &&
+      JSON.stringify(owner.CapAdd) === '["CAP_CHOWN","CAP_DAC_READ_SEARCH"]',
+    `${when}: ${CONTAINERS.vmDataOwner} ran chown and exited 0, read-only, with CAP_CHOWN and CAP_DAC_READ_SEARCH only`,
+    JSON.stringify(owner),
+  );
+}
+
+/** Owners (uid) of every file in a volume, read on the host (the test runs as root beside dockerd). */
+function volumeOwners(volume: string): Map<string, number> {
+  const mp = docker(["volume", "inspect", "--format", "{{.Mountpoint}}", volume]).stdout;
+  const out = new Map<string, number>();
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      out.set(path.relative(mp, p), fs.lstatSync(p).uid);
+      if (e.isDirectory()) walk(p);
+    }
+  };
+  out.set(".", fs.statSync(mp).uid);
+  walk(mp);
+  return out;
 }
 
 async function checkHealth(): Promise<void> {
@@ -198,6 +331,22 @@ async function main(): Promise<void> {
     throw new Error(
       `volume(s) ${stale.join(", ")} exist already (an earlier run?); remove them: docker volume rm ${stale.join(" ")}`,
     );
+  // A data volume as an earlier version of the stack left it: written by VictoriaMetrics running as
+  // root. The stack now runs it as 10003; its VolumeOwner must hand the old files over.
+  const legacy = docker([
+    "run",
+    "--rm",
+    "--network",
+    "none",
+    "-v",
+    `${VOLUMES[0]}:/d`,
+    "--entrypoint",
+    "/bin/sh",
+    VM_IMAGE,
+    "-c",
+    "mkdir -p /d/legacy/sub && chmod 700 /d/legacy && echo old > /d/legacy/sub/part",
+  ]);
+  if (legacy.status !== 0) throw new Error(`could not seed the legacy data volume: ${legacy.stderr}`);
   const excludes = grafanaExcludes(project);
   const client = new VictoriaMetricsClient(VM);
   let destroyed = false;
@@ -212,6 +361,14 @@ async function main(): Promise<void> {
     }
     log(tail(up.stdout, 12));
     await checkHealth();
+    checkHardening("after up");
+    const owners = volumeOwners(VOLUMES[0] as string);
+    const notVm = [...owners].filter(([, uid]) => uid !== 10003).map(([p, uid]) => `${p} (${uid})`);
+    c.ok(
+      owners.get("legacy/sub/part") === 10003 && owners.size > 3 && notVm.length === 0,
+      `every file of the VictoriaMetrics data volume (${owners.size}, with the root-owned ones of a legacy volume) belongs to 10003`,
+      notVm.slice(0, 20).join(", "),
+    );
 
     // 2. The generated secrets: in state (encrypted) and in the secret files only.
     const key = pulumiOk(project, [
@@ -305,6 +462,7 @@ async function main(): Promise<void> {
       HEALTH_TIMEOUT_S,
       () => inspect(CONTAINERS.victoriametrics, "{{.State.Health.Status}}") === "healthy",
     );
+    checkHardening("after the replacement");
     const cmd = inspect(CONTAINERS.victoriametrics, "{{json .Args}}") ?? "";
     c.ok(cmd.includes("-retentionPeriod=31d"), "the new container runs with -retentionPeriod=31d");
     const after = await client.queryRange(marker, 600, 15);
@@ -326,6 +484,14 @@ async function main(): Promise<void> {
     c.ok(kept.length === VOLUMES.length, `destroy kept the data volume(s): ${kept.join(", ")}`);
     const secretsVolume = docker(["volume", "inspect", `${PREFIX}-victoriametrics-secrets`]).status === 0;
     c.ok(!secretsVolume, "destroy removed the secrets volume (it holds no user data)");
+    const others = docker(["volume", "ls", "-q", "--filter", `name=${PREFIX}-`])
+      .stdout.split("\n")
+      .filter((v) => v !== "" && !VOLUMES.includes(v));
+    c.ok(
+      others.length === 0,
+      "destroy removed the config volumes (they hold only generated files)",
+      others.join(", "),
+    );
     log(
       `[up] after destroy: containers ${left.length}, network ${docker(["network", "inspect", NETWORK]).status === 0 ? "left" : "gone"}, volumes kept: ${kept.join(", ") || "none"}`,
     );
