@@ -152,7 +152,7 @@ const cases: Record<string, Record<string, Loop>> = {
       for (let i = 0; i < n; i++) promOpen.inc(routeLabels[i % 5]!, 1);
     },
     module: (n) => {
-      for (let i = 0; i < n; i++) shopMetrics.requests.add(1, routeAttrs[i % 5]!);
+      for (let i = 0; i < n; i++) shopMetrics.requests.add(1, routeAttrs[i % 5] as { route: string });
     },
   },
   "histogram-record": {

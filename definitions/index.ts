@@ -48,19 +48,25 @@ export {
   DEFAULT_CARDINALITY_LIMIT,
   DEFAULT_SERIES_BUDGET,
   DefinitionError,
+  observedByProblem,
   validateCatalogue,
 } from "./validate";
-export { METRIC_KINDS } from "./types";
+export { METRIC_KINDS, PROCESS_MEMORY_TYPES, SYSTEM_SOURCES } from "./types";
 export type {
   AttributeSpec,
   AttributesOf,
+  AttributesOfMetric,
   Catalogue,
   CatalogueSpec,
   GroupSpec,
   MetricKind,
   MetricSpec,
   NamingMode,
+  NoAttributesDeclaredBy,
+  ProcessMemoryType,
+  RequiresAttributes,
   ResolvedAttribute,
   ResolvedGroup,
   ResolvedMetric,
+  SystemSource,
 } from "./types";

@@ -277,6 +277,7 @@ export const scotty = defineMetrics({
       unit: "By",
       description: "Memory used by the scotty process.",
       group: "system",
+      observedBy: "process.memory",
       attributes: {
         "memory.type": {
           description: "Which memory figure: resident set, V8 heap total or used, external.",
@@ -296,6 +297,7 @@ export const scotty = defineMetrics({
       unit: "%",
       description: "CPU used by the scotty process, in percent of one core, since the last observation.",
       group: "system",
+      observedBy: "process.cpu",
       title: "CPU",
       // The busiest instance: an average would hide one saturated process.
       aggregation: "max",
@@ -307,6 +309,7 @@ export const scotty = defineMetrics({
       unit: "s",
       description: "Seconds since the scotty process started.",
       group: "system",
+      observedBy: "process.uptime",
       title: "Uptime",
       uptime: true,
     },

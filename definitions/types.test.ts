@@ -1,6 +1,6 @@
 // Type-level tests: ts-jest type-checks this file, so an unused @ts-expect-error fails the suite.
 import { defineMetrics } from "./define";
-import type { AttributesOf } from "./types";
+import type { AttributesOf, RequiresAttributes } from "./types";
 
 const c = defineMetrics({
   name: "svc",
@@ -12,7 +12,10 @@ const c = defineMetrics({
       unit: "{error}",
       description: "Errors.",
       group: "main",
-      attributes: { "error.type": { values: ["timeout", "internal"] }, route: { maxValues: 20 } },
+      attributes: {
+        "error.type": { values: ["timeout", "internal"] },
+        route: { maxValues: 20, optional: true },
+      },
     },
     plain: { name: "svc.plain", kind: "gauge", unit: "1", description: "Plain.", group: "main" },
   },
@@ -30,6 +33,18 @@ describe("AttributesOf keeps the declared keys and values", () => {
     const a = accept<ErrorAttrs>({ "error.type": "timeout", route: "/any/string" });
     expect(a["error.type"]).toBe("timeout");
     expect(accept<PlainAttrs>({})).toEqual({});
+    // route is optional
+    expect(accept<ErrorAttrs>({ "error.type": "internal" })).toEqual({ "error.type": "internal" });
+  });
+
+  it("requires the attributes not declared optional", () => {
+    // @ts-expect-error error.type is required
+    accept<ErrorAttrs>({ route: "/x" });
+    // @ts-expect-error error.type is required
+    accept<ErrorAttrs>({});
+    const required: RequiresAttributes<(typeof c.metrics)["errors"]> = true;
+    const none: RequiresAttributes<(typeof c.metrics)["plain"]> = false;
+    expect([required, none]).toEqual([true, false]);
   });
 
   it("rejects a wrong key or value at compile time", () => {

@@ -34,6 +34,12 @@ export interface AttributeSpec {
    * @default undefined (no value means failure)
    */
   readonly failure?: readonly string[];
+  /**
+   * A recording may leave this attribute out (its series then has no such label). Without it, every
+   * `add`/`record` of the metric must give the attribute: leaving it out does not compile.
+   * @default false (required)
+   */
+  readonly optional?: boolean;
 }
 
 /** How the series of a gauge or up-down counter combine into one number across instances. */
@@ -81,6 +87,21 @@ export type NamingMode =
   | "otlp"
   /** The name already is the Prometheus series base name (metrics scraped in Prometheus format). */
   | "prometheus";
+
+/**
+ * What the instrumentation module observes itself, from Node's `process`, at every collection:
+ * - `process.memory`: a gauge in `By` with one attribute `memory.type` listing some of
+ *   {@link PROCESS_MEMORY_TYPES} (the fields of `process.memoryUsage()`);
+ * - `process.cpu`: a gauge in `%` (percent of one core) or `1` (fraction of one core), no attributes;
+ * - `process.uptime`: a counter or gauge in `s`, no attributes (`process.uptime()`).
+ */
+export type SystemSource = "process.memory" | "process.cpu" | "process.uptime";
+
+export const SYSTEM_SOURCES: readonly SystemSource[] = ["process.memory", "process.cpu", "process.uptime"];
+
+/** `memory.type` values a `process.memory` metric may list: one per field of `process.memoryUsage()`. */
+export const PROCESS_MEMORY_TYPES = ["rss", "heap_total", "heap_used", "external", "array_buffers"] as const;
+export type ProcessMemoryType = (typeof PROCESS_MEMORY_TYPES)[number];
 
 /** One metric, as written by a user in a catalogue. */
 export interface MetricSpec {
@@ -135,6 +156,13 @@ export interface MetricSpec {
    * length (weighted_io_time), shown as a plain number. @default false
    */
   readonly utilisation?: boolean;
+  /**
+   * The instrumentation module observes this metric itself (see {@link SystemSource}); the app does
+   * not record it, and its instrument has no `add`/`record`. The metric's kind, unit and attributes
+   * must fit the source (checked by `defineMetrics`). Any key may carry it; no key is special.
+   * @default undefined (the app records the metric)
+   */
+  readonly observedBy?: SystemSource;
 }
 
 export interface GroupSpec {
@@ -185,6 +213,8 @@ export interface ResolvedMetric {
   readonly prometheusName: string;
   /** Concrete series names (`_bucket`/`_sum`/`_count` for histograms). */
   readonly seriesNames: readonly string[];
+  /** Observed by the instrumentation module, not recorded by the app. */
+  readonly observedBy?: SystemSource;
 }
 
 export interface ResolvedGroup {
@@ -197,15 +227,65 @@ export interface ResolvedGroup {
 /** Values an attribute accepts: its declared literals, or any string for `maxValues` attributes. */
 type AttributeValue<S> = S extends { readonly values: readonly (infer V extends string)[] } ? V : string;
 
-/**
- * The attributes a metric's instrument accepts: only the declared keys, each with its declared values.
- * A metric without attributes accepts no key at all.
- */
-export type AttributesOf<S> = S extends {
+/** The metric's declared attributes, or never when it declares none. */
+type DeclaredAttributes<S> = S extends {
   readonly attributes: infer A extends Readonly<Record<string, AttributeSpec>>;
 }
-  ? { readonly [K in keyof A]?: AttributeValue<A[K]> }
-  : { readonly [key: string]: never };
+  ? A
+  : never;
+
+/** Keys of the attributes declared `optional: true` in `A`. */
+type OptionalKeys<A> = { [K in keyof A]: A[K] extends { readonly optional: true } ? K : never }[keyof A];
+
+/** The metric's name as a literal (so that type errors can name the metric). */
+type MetricName<S> = S extends { readonly name: infer N extends string } ? N : string;
+
+/**
+ * The attributes one call of metric `_Name` takes. `_Name` is only there to be read: a type error then
+ * says `… is missing the following properties from type 'AttributesOfMetric<"shop.orders", …>':
+ * "payment.method"`.
+ */
+export type AttributesOfMetric<_Name extends string, Shape> = { readonly [K in keyof Shape]: Shape[K] };
+
+/**
+ * What a metric without attributes accepts: nothing but `{}`. A key gives a type error naming it:
+ * `'region' does not exist in type 'NoAttributesDeclaredBy<"shop.carts.active">'`.
+ */
+export type NoAttributesDeclaredBy<Name extends string> = {
+  readonly [P in `metric ${Name} declares no attributes`]?: never;
+};
+
+/**
+ * The attributes a metric's instrument accepts: only the declared keys, each with its declared values;
+ * every attribute not declared `optional` must be given.
+ */
+export type AttributesOf<S> = [DeclaredAttributes<S>] extends [never]
+  ? NoAttributesDeclaredBy<MetricName<S>>
+  : ShapeOf<
+      MetricName<S>,
+      DeclaredAttributes<S>,
+      RequiredKeys<DeclaredAttributes<S>>,
+      OptionalKeys<DeclaredAttributes<S>>
+    >;
+
+type RequiredKeys<A> = Exclude<keyof A, OptionalKeys<A>>;
+
+// Written out per case, so that a type error shows one plain object type (no `& {}`).
+type ShapeOf<N extends string, A, R extends keyof A, O extends keyof A> = [O] extends [never]
+  ? AttributesOfMetric<N, { readonly [K in R]: AttributeValue<A[K]> }>
+  : [R] extends [never]
+    ? AttributesOfMetric<N, { readonly [K in O]?: AttributeValue<A[K]> }>
+    : AttributesOfMetric<
+        N,
+        { readonly [K in R]: AttributeValue<A[K]> } & { readonly [K in O]?: AttributeValue<A[K]> }
+      >;
+
+/** True when a recording must pass attributes: the metric declares one that is not `optional`. */
+export type RequiresAttributes<S> = [DeclaredAttributes<S>] extends [never]
+  ? false
+  : [RequiredKeys<DeclaredAttributes<S>>] extends [never]
+    ? false
+    : true;
 
 /** A validated catalogue. `metrics` keeps the literal types of the spec for typed instruments. */
 export interface Catalogue<

@@ -538,3 +538,111 @@ describe("units are UCUM, as OpenTelemetry writes them (issue 14)", () => {
       for (const m of c.list) expect([m.name, unitOk(m.unit)]).toEqual([m.name, m.unit]);
   });
 });
+
+describe("observedBy: system metrics are an explicit opt-in, checked at definition time (issue 14)", () => {
+  const memory: MetricSpec = {
+    name: "svc.memory.usage",
+    kind: "gauge",
+    unit: "By",
+    description: "Memory.",
+    group: "main",
+    observedBy: "process.memory",
+    attributes: { "memory.type": { values: ["rss", "heap_used"] } },
+  };
+  const cpu: MetricSpec = {
+    name: "svc.cpu.usage",
+    kind: "gauge",
+    unit: "%",
+    description: "CPU.",
+    group: "main",
+    observedBy: "process.cpu",
+  };
+  const uptime: MetricSpec = {
+    name: "svc.uptime",
+    kind: "counter",
+    unit: "s",
+    description: "Uptime.",
+    group: "main",
+    observedBy: "process.uptime",
+  };
+
+  it("accepts each source on a metric of its shape, under any key, and resolves it", () => {
+    const c = defineMetrics({ name: "svc", groups, metrics: { heap: memory, load: cpu, age: uptime } });
+    expect(c.list.map((m) => [m.key, m.observedBy])).toEqual([
+      ["heap", "process.memory"],
+      ["load", "process.cpu"],
+      ["age", "process.uptime"],
+    ]);
+    expect(defineMetrics({ name: "svc", groups, metrics: { requests: ok } }).list[0]!.observedBy).toBe(
+      undefined,
+    );
+  });
+
+  it("keeps scotty's system metrics observed, with their series names", () => {
+    expect(scotty.list.filter((m) => m.observedBy !== undefined).map((m) => m.prometheusName)).toEqual([
+      "scotty_memory_usage_bytes",
+      "scotty_cpu_usage_percent",
+      "scotty_uptime_seconds_total",
+    ]);
+  });
+
+  it.each<[string, MetricSpec, string]>([
+    [
+      "a memory counter",
+      { ...memory, kind: "counter" },
+      'needs a gauge with unit "By" and one attribute "memory.type"',
+    ],
+    [
+      "an unknown memory type",
+      { ...memory, attributes: { "memory.type": { values: ["rss", "swap"] } } },
+      "among rss, heap_total, heap_used, external, array_buffers",
+    ],
+    ["memory without memory.type", { ...memory, attributes: undefined }, 'one attribute "memory.type"'],
+    ["cpu in seconds", { ...cpu, unit: "s" }, 'needs a gauge with unit "%" (percent of one core) or "1"'],
+    ["cpu with attributes", { ...cpu, attributes: { core: { maxValues: 8 } } }, 'with attributes "core"'],
+    [
+      "uptime as a histogram",
+      { ...uptime, kind: "histogram", buckets: [1] },
+      'needs a counter or gauge with unit "s"',
+    ],
+    ["uptime in ms", { ...uptime, unit: "ms" }, 'but it is a counter in "ms"'],
+  ])("rejects %s, naming the metric and the fix", (_label, spec, fragment) => {
+    expectProblem(
+      { x: spec },
+      `metric "${spec.name}" (key x)`,
+      "`observedBy:",
+      fragment,
+      "remove `observedBy`",
+    );
+  });
+
+  it("rejects an unknown source, listing the known ones", () => {
+    expectProblem(
+      { x: { ...cpu, observedBy: "process.disk" as MetricSpec["observedBy"] } },
+      'metric "svc.cpu.usage" (key x)',
+      'unknown `observedBy` "process.disk"',
+      "process.memory, process.cpu, process.uptime",
+    );
+  });
+});
+
+describe("optional attributes (issue 14)", () => {
+  it("accepts optional: true or false, and nothing else", () => {
+    const c = defineMetrics({
+      name: "svc",
+      groups,
+      metrics: {
+        requests: {
+          ...ok,
+          attributes: { route: { maxValues: 3, optional: true }, m: { values: ["a"], optional: false } },
+        },
+      },
+    });
+    expect(c.list[0]!.attributes.map((a) => a.key)).toEqual(["route", "m"]);
+    expectProblem(
+      { a: { ...ok, attributes: { route: { maxValues: 3, optional: "yes" as unknown as boolean } } } },
+      'metric "svc.requests" (key a), attribute "route"',
+      '`optional` is "yes"',
+    );
+  });
+});

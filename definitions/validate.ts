@@ -10,8 +10,15 @@ import {
   UNIT_WORDS,
   unitSuffixes,
 } from "./naming";
-import type { CatalogueSpec, MetricKind, MetricSpec, ResolvedAttribute, ResolvedMetric } from "./types";
-import { METRIC_KINDS } from "./types";
+import type {
+  CatalogueSpec,
+  MetricKind,
+  MetricSpec,
+  ResolvedAttribute,
+  ResolvedMetric,
+  SystemSource,
+} from "./types";
+import { METRIC_KINDS, PROCESS_MEMORY_TYPES, SYSTEM_SOURCES } from "./types";
 
 /** Thrown for an invalid catalogue; `problems` lists every problem found, not only the first. */
 export class DefinitionError extends Error {
@@ -109,6 +116,40 @@ export function attributeSetCount(attributes: readonly Pick<ResolvedAttribute, "
 function describe(key: string, spec: unknown): string {
   const name = isRecord(spec) ? spec.name : undefined;
   return typeof name === "string" && name !== "" ? `metric "${name}" (key ${key})` : `metric key ${key}`;
+}
+
+/**
+ * Why a valid metric cannot be observed from `source`, or undefined when its kind, unit and attributes
+ * fit what the instrumentation module observes (see {@link SystemSource}).
+ */
+export function observedByProblem(
+  source: SystemSource,
+  metric: Pick<ResolvedMetric, "kind" | "unit" | "attributes">,
+): string | undefined {
+  const { kind, unit, attributes } = metric;
+  switch (source) {
+    case "process.memory": {
+      const attr = attributes[0];
+      const fits =
+        kind === "gauge" &&
+        unit === "By" &&
+        attributes.length === 1 &&
+        attr?.key === "memory.type" &&
+        attr.values !== undefined &&
+        attr.values.every((v) => (PROCESS_MEMORY_TYPES as readonly string[]).includes(v));
+      return fits
+        ? undefined
+        : `a gauge with unit "By" and one attribute "memory.type" whose values are among ${PROCESS_MEMORY_TYPES.join(", ")}`;
+    }
+    case "process.cpu":
+      return kind === "gauge" && (unit === "%" || unit === "1") && attributes.length === 0
+        ? undefined
+        : `a gauge with unit "%" (percent of one core) or "1" (fraction of one core) and no attributes`;
+    case "process.uptime":
+      return (kind === "counter" || kind === "gauge") && unit === "s" && attributes.length === 0
+        ? undefined
+        : `a counter or gauge with unit "s" and no attributes`;
+  }
 }
 
 /** A metric as written, before validation: any field may be missing or of the wrong type. */
@@ -269,6 +310,11 @@ function resolveMetric(
         `${where}: its description is ${show(attr.description)}. Fix: a string, or leave it out.`,
       );
     }
+    if (attr.optional !== undefined && typeof attr.optional !== "boolean") {
+      problems.push(
+        `${where}: \`optional\` is ${show(attr.optional)}. Fix: true (a recording may leave it out), or leave it out.`,
+      );
+    }
     const hasValues = attr.values !== undefined;
     const hasMax = attr.maxValues !== undefined;
     if (hasValues === hasMax) {
@@ -334,6 +380,22 @@ function resolveMetric(
         `Fix: drop or bound an attribute, or set \`cardinalityLimit\` to at least ${sets}.`,
     );
   }
+  const observedBy = spec.observedBy;
+  if (observedBy !== undefined && !(SYSTEM_SOURCES as readonly unknown[]).includes(observedBy)) {
+    problems.push(
+      `${who}: unknown \`observedBy\` ${show(observedBy)}. Fix: one of ${SYSTEM_SOURCES.join(", ")}, ` +
+        `or leave it out (the app records the metric).`,
+    );
+  } else if (observedBy !== undefined && problems.length === 0 && kind !== undefined) {
+    const needs = observedByProblem(observedBy as SystemSource, { kind, unit, attributes });
+    if (needs !== undefined) {
+      problems.push(
+        `${who}: \`observedBy: "${String(observedBy)}"\` needs ${needs}, but it is a ${kind} in "${unit}"` +
+          `${attributes.length > 0 ? ` with attributes ${attributes.map((a) => `"${a.key}"`).join(", ")}` : ""}. ` +
+          `Fix: give it that shape, or remove \`observedBy\` and record the metric in the app.`,
+      );
+    }
+  }
   if (problems.length > 0 || kind === undefined) return { problems };
   const valid = raw as unknown as MetricSpec;
   const base = naming === "prometheus" ? name : prometheusName(name, unit, kind);
@@ -360,6 +422,7 @@ function resolveMetric(
       zeroWhenAbsent: valid.zeroWhenAbsent === true,
       prometheusName: base,
       seriesNames: series,
+      ...(valid.observedBy !== undefined ? { observedBy: valid.observedBy } : {}),
     },
   };
 }

@@ -385,24 +385,76 @@ describe("createMetrics settings", () => {
     );
   });
 
-  it("rejects a system-health key with the wrong shape, naming the metric", () => {
-    const wrong = defineMetrics({
-      name: "wrong",
+  it("never takes over a user's metric: the keys uptime, memoryUsage and cpuUsage are the app's own", async () => {
+    const own = defineMetrics({
+      name: "own",
       groups: { g: { title: "G" } },
       metrics: {
-        uptime: {
-          name: "wrong.uptime",
+        // Shapes the module would observe if they were declared observedBy: without it, the app records.
+        uptime: { name: "own.uptime", kind: "gauge", unit: "s", description: "d", group: "g" },
+        cpuUsage: { name: "own.cpu.usage", kind: "gauge", unit: "%", description: "d", group: "g" },
+        memoryUsage: {
+          name: "own.memory.usage",
           kind: "histogram",
-          unit: "s",
+          unit: "By",
           description: "d",
           group: "g",
-          buckets: [1],
+          buckets: [1024, 4096],
+          attributes: { pool: { values: ["a", "b"] } },
         },
       },
     });
-    expect(() => createMetrics(wrong, { exporter: cumulativeExporter() })).toThrow(
-      /metric "uptime" \(wrong\.uptime\): must be a counter or gauge with unit "s"/,
-    );
+    const exporter = cumulativeExporter();
+    const m = createMetrics(own, { exporter, ...manual });
+    m.uptime.record(42);
+    m.cpuUsage.record(7);
+    m.memoryUsage.record(2048, { pool: "a" });
+    await m.shutdown();
+    expect(points(metric(exporter, "own.uptime"))).toEqual([{ attributes: {}, value: 42 }]);
+    expect(points(metric(exporter, "own.cpu.usage"))).toEqual([{ attributes: {}, value: 7 }]);
+    const memory = points(metric(exporter, "own.memory.usage"));
+    expect(memory).toHaveLength(1);
+    expect(memory[0]!.attributes).toEqual({ pool: "a" });
+    expect((memory[0]!.value as { sum: number; count: number }).sum).toBe(2048);
+  });
+
+  it("observes a metric declared observedBy whatever its key", async () => {
+    const any = defineMetrics({
+      name: "any",
+      groups: { g: { title: "G" } },
+      metrics: {
+        started: {
+          name: "any.process.age",
+          kind: "gauge",
+          unit: "s",
+          description: "d",
+          group: "g",
+          observedBy: "process.uptime",
+        },
+        heap: {
+          name: "any.heap",
+          kind: "gauge",
+          unit: "By",
+          description: "d",
+          group: "g",
+          observedBy: "process.memory",
+          attributes: { "memory.type": { values: ["heap_used", "array_buffers"] } },
+        },
+      },
+    });
+    const exporter = cumulativeExporter();
+    const m = createMetrics(any, { exporter, ...manual });
+    expect(m.started.observed).toBe(true);
+    await m.shutdown();
+    const age = points(metric(exporter, "any.process.age"));
+    expect(age).toHaveLength(1);
+    expect(age[0]!.value).toBeGreaterThan(0);
+    expect(age[0]!.value).toBeLessThanOrEqual(process.uptime());
+    expect(
+      points(metric(exporter, "any.heap"))
+        .map((p) => p.attributes["memory.type"])
+        .sort(),
+    ).toEqual(["array_buffers", "heap_used"]);
   });
 });
 
@@ -417,7 +469,11 @@ describe("createMetrics with open attributes and cardinality limits", () => {
         unit: "{request}",
         description: "Requests.",
         group: "g",
-        attributes: { route: { maxValues: 3 }, method: { values: ["GET", "POST"] } },
+        // Optional: the overflow tests leave method (and jobs' priority) out.
+        attributes: {
+          route: { maxValues: 3, optional: true },
+          method: { values: ["GET", "POST"], optional: true },
+        },
         cardinalityLimit: 12,
       },
       jobs: {
@@ -426,7 +482,10 @@ describe("createMetrics with open attributes and cardinality limits", () => {
         unit: "{job}",
         description: "Jobs.",
         group: "g",
-        attributes: { queue: { values: ["a", "b"] }, priority: { values: ["high", "low"] } },
+        attributes: {
+          queue: { values: ["a", "b"], optional: true },
+          priority: { values: ["high", "low"], optional: true },
+        },
       },
     },
   });

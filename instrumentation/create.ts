@@ -30,7 +30,7 @@ import { MergingReader } from "./reader";
 import { Reporter } from "./report";
 import { RetryTimers, useRetryTimers } from "./retries";
 import { SdkInstrument } from "./sdkpath";
-import { MetricsConfigError, observeSystem, SYSTEM_METRIC_KEYS, systemMetrics } from "./system";
+import { MetricsConfigError, observeSystem, systemMetrics } from "./system";
 import type { FlushOnExitOptions, Metrics, MetricsOptions, Operation, Specs } from "./types";
 import { RESERVED_KEYS } from "./types";
 
@@ -46,7 +46,7 @@ interface Recordable {
   record?(value: number, attributes?: Attributes): void;
 }
 
-/** A system-health metric's instrument: recording into it from untyped code is reported, not thrown. */
+/** An `observedBy` metric's instrument: recording into it from untyped code is reported, not thrown. */
 function observedInstrument(metric: ResolvedMetric, reporter: Reporter) {
   const refuse = () => reporter.drop(`${metric.name}: observed by the module itself; recordings are ignored`);
   return Object.freeze({ observed: true as const, add: refuse, record: refuse });
@@ -128,14 +128,14 @@ function makeTrack(
   catalogue: Catalogue,
   instruments: Readonly<Record<string, Recordable>>,
   reporter: Reporter,
-): (active: string, options?: { attributes?: Attributes; duration?: string }) => Operation<Attributes> {
+): (active: string, options?: { attributes?: Attributes; duration?: string }) => Operation {
   return (activeKey, options) => {
     let active: Recordable | undefined;
     let histogram: Recordable | undefined;
     let scale = 1;
     try {
       const a = catalogue.byKey[activeKey];
-      if (a?.kind === "upDownCounter" && !(SYSTEM_METRIC_KEYS as readonly string[]).includes(a.key)) {
+      if (a?.kind === "upDownCounter" && a.observedBy === undefined) {
         active = instruments[activeKey];
       } else {
         reporter.drop(
@@ -204,9 +204,7 @@ function installExitFlush(flush: () => Promise<void>, options: FlushOnExitOption
 function noopMetrics<M extends Specs>(catalogue: Catalogue<M>, reporter: Reporter): Metrics<M> {
   const instruments: Record<string, unknown> = {};
   for (const m of catalogue.list) {
-    instruments[m.key] = (SYSTEM_METRIC_KEYS as readonly string[]).includes(m.key)
-      ? observedInstrument(m, reporter)
-      : NOOP_INSTRUMENT;
+    instruments[m.key] = m.observedBy !== undefined ? observedInstrument(m, reporter) : NOOP_INSTRUMENT;
   }
   const track = makeTrack(catalogue, instruments as Record<string, Recordable>, reporter);
   return Object.freeze({

@@ -11,7 +11,6 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import type { Catalogue, ResolvedMetric } from "../definitions";
 import { defineMetrics, scotty } from "../definitions";
 import { createMetrics } from "./create";
-import { SYSTEM_METRIC_KEYS } from "./system";
 import { cumulativeExporter } from "./test/helpers";
 
 // A second catalogue with open (`maxValues`) attributes, mixed with listed ones, for every kind.
@@ -55,8 +54,7 @@ const shop = defineMetrics({
   },
 });
 
-const recordedOf = (c: Catalogue) =>
-  c.list.filter((m) => !(SYSTEM_METRIC_KEYS as readonly string[]).includes(m.key));
+const recordedOf = (c: Catalogue) => c.list.filter((m) => m.observedBy === undefined);
 
 /** Every attribute set of a metric, absent attributes included (open attributes: maxValues values). */
 function attributeSets(metric: ResolvedMetric): Record<string, string>[] {

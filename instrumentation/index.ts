@@ -2,13 +2,14 @@
 export { createMetrics } from "./create";
 export { resolveExportConfig, DEFAULT_EXPORT_INTERVAL_MILLIS, DEFAULT_EXPORT_TIMEOUT_MILLIS } from "./config";
 export { MAX_FAST_PATH_CELLS, fastPathEligible } from "./fast";
-export { MetricsConfigError, SYSTEM_METRIC_KEYS } from "./system";
+export { MetricsConfigError } from "./system";
 export type { ExportConfig, OtlpProtocol } from "./config";
-export type { SystemMetricKey } from "./system";
 export type {
+  AttributesArgument,
   CounterInstrument,
   DurationHistogramKey,
   DurationUnit,
+  EndArgument,
   FlushOnExitOptions,
   GaugeInstrument,
   HistogramInstrument,
@@ -19,6 +20,7 @@ export type {
   MetricsOptions,
   ObservedInstrument,
   Operation,
+  TrackArgument,
   TrackOptions,
   UpDownCounterInstrument,
   UpDownCounterKey,

@@ -28,7 +28,11 @@ const base = defineMetrics({
       unit: "{request}",
       description: "Requests.",
       group: "g",
-      attributes: { route: { maxValues: 3 }, method: { values: ["GET", "POST"] } },
+      // Optional: these tests record sets that leave attributes out.
+      attributes: {
+        route: { maxValues: 3, optional: true },
+        method: { values: ["GET", "POST"], optional: true },
+      },
       cardinalityLimit: 12,
     },
     // 3 × 3 = 9 sets, all declared values: its limit is lowered below that in some tests.
@@ -38,7 +42,10 @@ const base = defineMetrics({
       unit: "{job}",
       description: "Jobs.",
       group: "g",
-      attributes: { queue: { values: ["a", "b"] }, priority: { values: ["high", "low"] } },
+      attributes: {
+        queue: { values: ["a", "b"], optional: true },
+        priority: { values: ["high", "low"], optional: true },
+      },
     },
     // 5001 sets: more than the fast path takes, so this one is always on the plain SDK path.
     users: {

@@ -1,25 +1,41 @@
 import { defineMetrics, scotty } from "../definitions";
-import { cpuSampler, systemMetrics, systemShapeProblem } from "./system";
+import type { Catalogue } from "../definitions";
+import { cpuSampler, systemMetrics } from "./system";
 
 describe("system-health metrics", () => {
-  it("finds scotty's memoryUsage, cpuUsage and uptime", () => {
-    expect(systemMetrics(scotty).map((m) => m.key)).toEqual(["memoryUsage", "cpuUsage", "uptime"]);
+  it("are the metrics declared observedBy (scotty's memoryUsage, cpuUsage and uptime)", () => {
+    expect(systemMetrics(scotty).map((m) => [m.key, m.observedBy])).toEqual([
+      ["memoryUsage", "process.memory"],
+      ["cpuUsage", "process.cpu"],
+      ["uptime", "process.uptime"],
+    ]);
   });
 
-  it("rejects a system key whose shape does not fit, naming the metric and the fix", () => {
+  it("are never chosen by key: a catalogue without observedBy has none", () => {
     const c = defineMetrics({
       name: "c",
       groups: { g: { title: "G" } },
       metrics: {
         memoryUsage: { name: "c.memory.usage", kind: "gauge", unit: "By", description: "d", group: "g" },
-        cpuUsage: { name: "c.cpu.usage", kind: "gauge", unit: "%", description: "d", group: "g" },
+        uptime: { name: "c.uptime", kind: "counter", unit: "s", description: "d", group: "g" },
       },
     });
-    expect(systemShapeProblem(c.byKey.cpuUsage)).toBeUndefined();
-    expect(systemShapeProblem(c.byKey.memoryUsage)).toMatch(
-      /^metric "memoryUsage" \(c\.memory\.usage\): must be a gauge with unit "By" and one attribute "memory\.type".*rename the key/,
+    expect(systemMetrics(c)).toEqual([]);
+  });
+
+  it("re-checks the shape of a catalogue object not made by defineMetrics, naming the metric", () => {
+    const valid = defineMetrics({
+      name: "c",
+      groups: { g: { title: "G" } },
+      metrics: { up: { name: "c.up", kind: "counter", unit: "s", description: "d", group: "g" } },
+    });
+    const forged = {
+      ...valid,
+      list: [{ ...valid.list[0]!, observedBy: "process.cpu" as const }],
+    } as Catalogue;
+    expect(() => systemMetrics(forged)).toThrow(
+      /catalogue "c": metric "up" \(c\.up\): observedBy "process\.cpu" needs a gauge with unit "%"/,
     );
-    expect(() => systemMetrics(c)).toThrow(/catalogue "c": metric "memoryUsage"/);
   });
 
   it("samples CPU time as a fraction of one core since the previous sample", () => {

@@ -1,23 +1,21 @@
-// System-health metrics, observed by the module itself. A catalogue opts in by convention: a metric
-// keyed `memoryUsage`, `cpuUsage` or `uptime` is not recorded by the app but observed from `process`
-// at every collection, through an observable instrument. The shape each key must have is checked
-// when metrics are created, so a catalogue that uses one of these keys for something else fails early.
+// System-health metrics, observed by the module itself. A catalogue opts in per metric with
+// `observedBy` (process.memory, process.cpu, process.uptime): such a metric is not recorded by the app
+// but observed from `process` at every collection, through an observable instrument. Its shape was
+// checked by `defineMetrics`; no metric key is special, so a user's `uptime` gauge stays the user's.
 import type { Meter, ObservableResult } from "@opentelemetry/api";
-import type { Catalogue, ResolvedMetric } from "../definitions";
+import type { Catalogue, ProcessMemoryType, ResolvedMetric } from "../definitions";
+// The rule itself, not the definitions' entry point (which loads the built-in catalogues).
+import { observedByProblem } from "../definitions/validate";
 import { instrumentOptions } from "./sdkpath";
 
-/** The keys that mark a system-health metric. */
-export const SYSTEM_METRIC_KEYS = ["memoryUsage", "cpuUsage", "uptime"] as const;
-export type SystemMetricKey = (typeof SYSTEM_METRIC_KEYS)[number];
-
-/** `memory.type` values and the `process.memoryUsage()` field each one reads. */
+/** The `process.memoryUsage()` field each `memory.type` value reads. */
 const MEMORY_FIELDS = {
   rss: "rss",
   heap_total: "heapTotal",
   heap_used: "heapUsed",
   external: "external",
   array_buffers: "arrayBuffers",
-} as const satisfies Record<string, keyof NodeJS.MemoryUsage>;
+} as const satisfies Record<ProcessMemoryType, keyof NodeJS.MemoryUsage>;
 
 export class MetricsConfigError extends Error {
   constructor(message: string) {
@@ -26,53 +24,18 @@ export class MetricsConfigError extends Error {
   }
 }
 
-/** Why `metric` cannot be the system metric its key names, or undefined when it fits. */
-export function systemShapeProblem(metric: ResolvedMetric): string | undefined {
-  const who = `metric "${metric.key}" (${metric.name})`;
-  const rename = `or rename the key: "${metric.key}" marks a system-health metric the module observes itself`;
-  switch (metric.key as SystemMetricKey) {
-    case "memoryUsage": {
-      const attr = metric.attributes[0];
-      const known = Object.keys(MEMORY_FIELDS);
-      if (
-        metric.kind !== "gauge" ||
-        metric.unit !== "By" ||
-        metric.attributes.length !== 1 ||
-        attr?.key !== "memory.type" ||
-        attr.values === undefined ||
-        attr.values.some((v) => !known.includes(v))
-      ) {
-        return `${who}: must be a gauge with unit "By" and one attribute "memory.type" whose values are among ${known.join(", ")}; ${rename}`;
-      }
-      return undefined;
-    }
-    case "cpuUsage":
-      if (
-        metric.kind !== "gauge" ||
-        (metric.unit !== "%" && metric.unit !== "1") ||
-        metric.attributes.length > 0
-      ) {
-        return `${who}: must be a gauge with unit "%" (percent of one core) or "1" (fraction of one core) and no attributes; ${rename}`;
-      }
-      return undefined;
-    case "uptime":
-      if (
-        (metric.kind !== "counter" && metric.kind !== "gauge") ||
-        metric.unit !== "s" ||
-        metric.attributes.length > 0
-      ) {
-        return `${who}: must be a counter or gauge with unit "s" and no attributes; ${rename}`;
-      }
-      return undefined;
-    default:
-      return undefined;
-  }
-}
-
-/** The catalogue's system-health metrics. Throws a {@link MetricsConfigError} for a misshapen one. */
+/**
+ * The catalogue's metrics declared `observedBy`. Re-checks their shape (a catalogue object not made by
+ * `defineMetrics` may carry anything) and throws a {@link MetricsConfigError} naming a misfit.
+ */
 export function systemMetrics(catalogue: Catalogue): ResolvedMetric[] {
-  const found = catalogue.list.filter((m) => (SYSTEM_METRIC_KEYS as readonly string[]).includes(m.key));
-  const problems = found.map(systemShapeProblem).filter((p): p is string => p !== undefined);
+  const found = catalogue.list.filter((m) => m.observedBy !== undefined);
+  const problems = found.flatMap((m) => {
+    const needs = observedByProblem(m.observedBy!, m);
+    return needs === undefined
+      ? []
+      : [`metric "${m.key}" (${m.name}): observedBy "${m.observedBy}" needs ${needs}`];
+  });
   if (problems.length > 0) {
     throw new MetricsConfigError(`catalogue "${catalogue.name}": ${problems.join("\n")}`);
   }
@@ -98,16 +61,16 @@ export function cpuSampler(now: () => number = () => performance.now()): () => n
 export function observeSystem(meter: Meter, metrics: readonly ResolvedMetric[]): void {
   for (const metric of metrics) {
     const options = instrumentOptions(metric);
-    switch (metric.key as SystemMetricKey) {
-      case "memoryUsage": {
-        const types = metric.attributes[0]!.values! as readonly (keyof typeof MEMORY_FIELDS)[];
+    switch (metric.observedBy) {
+      case "process.memory": {
+        const types = metric.attributes[0]!.values! as readonly ProcessMemoryType[];
         meter.createObservableGauge(metric.name, options).addCallback((result: ObservableResult) => {
           const usage = process.memoryUsage();
           for (const type of types) result.observe(usage[MEMORY_FIELDS[type]], { "memory.type": type });
         });
         break;
       }
-      case "cpuUsage": {
+      case "process.cpu": {
         const sample = cpuSampler();
         const scale = metric.unit === "%" ? 100 : 1;
         meter.createObservableGauge(metric.name, options).addCallback((result: ObservableResult) => {
@@ -116,7 +79,7 @@ export function observeSystem(meter: Meter, metrics: readonly ResolvedMetric[]):
         });
         break;
       }
-      case "uptime": {
+      case "process.uptime": {
         const instrument =
           metric.kind === "counter"
             ? meter.createObservableCounter(metric.name, options)
@@ -124,6 +87,8 @@ export function observeSystem(meter: Meter, metrics: readonly ResolvedMetric[]):
         instrument.addCallback((result: ObservableResult) => result.observe(process.uptime()));
         break;
       }
+      case undefined:
+        break;
     }
   }
 }

@@ -1,7 +1,7 @@
 // Compile-time checks of the typed API: ts-jest (and `tsc`) type-check this file, so each
 // `@ts-expect-error` must meet a real type error (an unused one fails the build). Valid calls run
 // against the no-op mode; the rejected ones sit in functions that are type-checked but never called.
-import { scotty } from "../definitions";
+import { defineMetrics, scotty } from "../definitions";
 import { createMetrics } from "./create";
 
 describe("typed instruments", () => {
@@ -13,6 +13,7 @@ describe("typed instruments", () => {
     m.taskDuration.record(0.5, { "task.status": "succeeded" });
     m.taskOutputBuffer.record(1024);
     m.websocketConnectionsActive.add(-1);
+    m.logStreams.add(1, {});
     expect(m.enabled).toBe(false);
   });
 
@@ -28,10 +29,24 @@ describe("typed instruments", () => {
       m.logStreams.record(1);
       // @ts-expect-error histograms have no add
       m.taskDuration.add(1);
-      // @ts-expect-error system-health metrics are observed, not recorded
+      // @ts-expect-error metrics declared observedBy are observed, not recorded
       m.memoryUsage.record(1, { "memory.type": "rss" });
       // @ts-expect-error no such metric
       void m.noSuchMetric;
+    };
+    expect(typeof rejected).toBe("function");
+  });
+
+  it("require every attribute that is not declared optional", () => {
+    const rejected = () => {
+      // @ts-expect-error error.type is required: no attributes at all
+      m.logStreamErrors.add(1);
+      // @ts-expect-error error.type is required: an empty set
+      m.logStreamErrors.add(1, {});
+      // @ts-expect-error task.status is required on the histogram too
+      m.taskDuration.record(0.5);
+      // @ts-expect-error worker.state is required on the up-down counter
+      m.taskWorkers.add(1);
     };
     expect(typeof rejected).toBe("function");
   });
@@ -40,14 +55,79 @@ describe("typed instruments", () => {
     const op = m.track("tasksActive", { duration: "taskDuration" });
     op.end({ "task.status": "failed" });
     m.track("logStreamsActive").end();
-    expect(typeof op.end()).toBe("number");
     const rejected = () => {
       // @ts-expect-error the duration's attributes are checked at end
       m.track("tasksActive", { duration: "taskDuration" }).end({ "task.status": "lost" });
+      // @ts-expect-error the duration's required attributes must be given at end
+      m.track("tasksActive", { duration: "taskDuration" }).end();
       // @ts-expect-error a counter is not an active count
       m.track("logStreams");
       // @ts-expect-error a byte gauge is not a duration
       m.track("tasksActive", { duration: "taskOutputBuffer" });
+      // @ts-expect-error the active count's required attribute must be given
+      m.track("taskWorkers");
+      // @ts-expect-error … and with its declared values only
+      m.track("taskWorkers", { attributes: { "worker.state": "asleep" } });
+    };
+    expect(typeof rejected).toBe("function");
+    expect(typeof m.track("taskWorkers", { attributes: { "worker.state": "busy" } }).end()).toBe("number");
+  });
+});
+
+describe("optional attributes and observedBy in a user's catalogue", () => {
+  const shop = defineMetrics({
+    name: "shop",
+    groups: { g: { title: "G" } },
+    metrics: {
+      requests: {
+        name: "shop.requests",
+        kind: "counter",
+        unit: "{request}",
+        description: "Requests.",
+        group: "g",
+        attributes: {
+          method: { values: ["GET", "POST"] },
+          region: { maxValues: 5, optional: true },
+        },
+      },
+      cacheSize: {
+        name: "shop.cache.size",
+        kind: "gauge",
+        unit: "By",
+        description: "Cache size.",
+        group: "g",
+        attributes: { tier: { values: ["l1", "l2"], optional: true } },
+      },
+      // A user's own metric under the key the module once observed by magic: the app's to record.
+      uptime: { name: "shop.uptime", kind: "gauge", unit: "s", description: "d", group: "g" },
+      age: {
+        name: "shop.process.age",
+        kind: "counter",
+        unit: "s",
+        description: "Process age.",
+        group: "g",
+        observedBy: "process.uptime",
+      },
+    },
+  });
+  const s = createMetrics(shop, { disabled: true });
+
+  it("an optional attribute may be left out; a required one may not", () => {
+    s.requests.add(1, { method: "GET" });
+    s.requests.add(1, { method: "POST", region: "eu-1" });
+    s.cacheSize.record(10);
+    s.cacheSize.record(10, { tier: "l2" });
+    s.uptime.record(12);
+    expect(s.age.observed).toBe(true);
+    const rejected = () => {
+      // @ts-expect-error method is required
+      s.requests.add(1, { region: "eu-1" });
+      // @ts-expect-error method is required
+      s.requests.add(1);
+      // @ts-expect-error an optional attribute still takes only its declared values
+      s.cacheSize.record(1, { tier: "l3" });
+      // @ts-expect-error observedBy: nothing to record
+      s.age.add(1);
     };
     expect(typeof rejected).toBe("function");
   });

@@ -1,37 +1,50 @@
 // The typed API. Everything is derived from the literal types `defineMetrics` keeps: an instrument only
-// accepts the attribute keys (and listed values) its definition declares.
+// accepts the attribute keys (and listed values) its definition declares, and requires every
+// attribute that is not declared `optional`.
 import type { Attributes } from "@opentelemetry/api";
 import type { IMetricReader, PushMetricExporter } from "@opentelemetry/sdk-metrics";
-import type { AttributesOf, MetricSpec } from "../definitions";
+import type { AttributesOf, MetricSpec, RequiresAttributes, SystemSource } from "../definitions";
 import type { OtlpProtocol } from "./config";
-import type { SystemMetricKey } from "./system";
 
 export type Specs = Readonly<Record<string, MetricSpec>>;
 
+/**
+ * The attributes argument of a recording of metric `S`: required when the metric declares an
+ * attribute that is not `optional` (`add(1)` then fails with "Expected 2 arguments"), else optional.
+ */
+export type AttributesArgument<S> =
+  RequiresAttributes<S> extends true ? [attributes: AttributesOf<S>] : [attributes?: AttributesOf<S>];
+
 /** A monotonic counter: `add` a value ≥ 0. */
 export interface CounterInstrument<S> {
-  add(value: number, attributes?: AttributesOf<S>): void;
+  add(value: number, ...attributes: AttributesArgument<S>): void;
 }
 
 /** An up-down counter: `add` any finite value (negative to decrease). */
 export interface UpDownCounterInstrument<S> {
-  add(value: number, attributes?: AttributesOf<S>): void;
+  add(value: number, ...attributes: AttributesArgument<S>): void;
 }
 
 /** A synchronous gauge: `record` the current value. */
 export interface GaugeInstrument<S> {
-  record(value: number, attributes?: AttributesOf<S>): void;
+  record(value: number, ...attributes: AttributesArgument<S>): void;
 }
 
 /** A histogram with the definition's bucket boundaries: `record` a value ≥ 0 in the metric's unit. */
 export interface HistogramInstrument<S> {
-  record(value: number, attributes?: AttributesOf<S>): void;
+  record(value: number, ...attributes: AttributesArgument<S>): void;
 }
 
-/** A system-health metric: observed by the module at every collection, not recorded by the app. */
+/**
+ * A metric declared `observedBy` a system source: the module observes it at every collection; the
+ * app records nothing (there is no `add` or `record`).
+ */
 export interface ObservedInstrument {
   readonly observed: true;
 }
+
+/** True for a metric the module observes itself (`observedBy` set). */
+type IsObserved<S> = S extends { readonly observedBy: SystemSource } ? true : false;
 
 export type InstrumentFor<S> = S extends { readonly kind: "counter" }
   ? CounterInstrument<S>
@@ -45,12 +58,12 @@ export type InstrumentFor<S> = S extends { readonly kind: "counter" }
 
 /** One instrument per definition, under the definition's key. */
 export type Instruments<M extends Specs> = {
-  readonly [K in keyof M]: K extends SystemMetricKey ? ObservedInstrument : InstrumentFor<M[K]>;
+  readonly [K in keyof M]: IsObserved<M[K]> extends true ? ObservedInstrument : InstrumentFor<M[K]>;
 };
 
 /** Keys of the up-down counters (the "active" counts `track` maintains). */
 export type UpDownCounterKey<M extends Specs> = {
-  [K in keyof M]: K extends SystemMetricKey
+  [K in keyof M]: IsObserved<M[K]> extends true
     ? never
     : M[K] extends { readonly kind: "upDownCounter" }
       ? K
@@ -68,20 +81,34 @@ export type DurationHistogramKey<M extends Specs> = {
   string;
 
 export interface TrackOptions<M extends Specs, A extends keyof M, D extends keyof M> {
-  /** Attributes of the active count (the same on increment and decrement). */
+  /**
+   * Attributes of the active count (the same on increment and decrement). Required (and `options`
+   * with it) when the up-down counter declares an attribute that is not `optional`.
+   */
   readonly attributes?: AttributesOf<M[A]>;
   /** The histogram that receives the operation's duration when it ends, in the histogram's unit. */
   readonly duration?: D;
 }
 
+/** The options argument of `track(active, …)`: required when the active count requires attributes. */
+export type TrackArgument<M extends Specs, A extends keyof M, D extends keyof M> =
+  RequiresAttributes<M[A]> extends true
+    ? [options: TrackOptions<M, A, D> & { readonly attributes: AttributesOf<M[A]> }]
+    : [options?: TrackOptions<M, A, D>];
+
+/** The attributes argument of `end()`: the duration histogram's, none without a duration. */
+export type EndArgument<M extends Specs, D extends keyof M> = [D] extends [never]
+  ? [attributes?: Record<string, never>]
+  : AttributesArgument<M[D]>;
+
 /** A running operation: counted as active until `end`. */
-export interface Operation<EndAttributes> {
+export interface Operation<EndArguments extends readonly unknown[] = [attributes?: Attributes]> {
   /**
    * Ends the operation: decrements the active count and records the duration (with `attributes`,
-   * e.g. the outcome) into the duration histogram. Returns the duration in milliseconds. A second
-   * `end` is ignored (and reported through `diag`).
+   * e.g. the outcome) into the duration histogram; they are required when the histogram requires
+   * them. Returns the duration in milliseconds. A second `end` is ignored (and reported through `diag`).
    */
-  end(attributes?: EndAttributes): number;
+  end(...attributes: EndArguments): number;
 }
 
 export interface MetricsControls<M extends Specs> {
@@ -93,8 +120,8 @@ export interface MetricsControls<M extends Specs> {
    */
   track<A extends UpDownCounterKey<M>, D extends DurationHistogramKey<M> = never>(
     active: A,
-    options?: TrackOptions<M, A, D>,
-  ): Operation<[D] extends [never] ? Record<string, never> : AttributesOf<M[D]>>;
+    ...options: TrackArgument<M, A, D>
+  ): Operation<EndArgument<M, D>>;
   /** Exports what has been recorded now. Never rejects: failures are reported through `diag`. */
   forceFlush(): Promise<void>;
   /** Flushes and stops exporting. Idempotent; never rejects (failures go to `diag`). */
