@@ -46,7 +46,10 @@ export default defineMetrics({
       unit: "{order}",
       description: "Orders placed.",
       group: "orders",
-      attributes: { "payment.method": { description: "How it was paid.", values: ["card", "cash"] } },
+      attributes: {
+        "payment.method": { description: "How it was paid.", values: ["card", "cash"] },
+        region: { description: "Shop region.", maxValues: 5, optional: true },
+      },
     },
     checkoutDuration: {
       name: "shop.checkout.duration",
@@ -93,7 +96,7 @@ diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.WARN);
 
 const m = createMetrics(shop, { exportIntervalMillis: 60_000 });
 m.orders.add(1, { "payment.method": "card" });
-m.orders.add(2, { "payment.method": "cash" });
+m.orders.add(2, { "payment.method": "cash", region: "eu" });
 m.checkoutDuration.record(0.3);
 m.cartsActive.add(1);
 m.queueDepth.record(7);
@@ -102,6 +105,10 @@ m.queueDepth.record(7);
 export function typeChecks(): void {
   // @ts-expect-error "bitcoin" is not a declared payment.method
   m.orders.add(1, { "payment.method": "bitcoin" });
+  // @ts-expect-error payment.method is required (region is optional)
+  m.orders.add(1, { region: "eu" });
+  // @ts-expect-error payment.method is required
+  m.orders.add(1);
   // @ts-expect-error no such attribute
   m.cartsActive.add(1, { region: "eu" });
   // @ts-expect-error a counter has no record()
