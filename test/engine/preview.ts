@@ -14,6 +14,7 @@ import {
   tail,
   typeAndName,
 } from "./harness";
+import { checkPackagePreview } from "./package";
 
 /** The dev stack's plan: every resource `pulumi preview` must create, by type and name. */
 export const DEV_PLAN: readonly string[] = [
@@ -105,6 +106,13 @@ function main(): void {
     "the repository's Pulumi.dev.yaml is unchanged",
   );
   if (!diff.stdout.includes(CHANGED_CATALOGUE.newMetricPromName)) log(tail(diff.stdout, 80));
+
+  // 3. A user's own project, from the packed tarball, outside the repository (issue 14).
+  try {
+    checkPackagePreview(c);
+  } catch (e) {
+    c.ok(false, "user's project: packed, installed and previewed", String(e));
+  }
   c.finish();
 }
 
