@@ -364,6 +364,12 @@ async function main(): Promise<void> {
       "no ticket was notified while its page fired",
     );
     check(firedAll !== undefined, `every expected alert fired within ${fireDeadline.toFixed(0)} s`);
+    // Grafana's VictoriaMetrics datasource reads the alerts through VictoriaMetrics' proxy too.
+    const viaVm = (await ruleEngineAlerts(`http://127.0.0.1:${P.vm}`)).filter((x) => x.state === "firing");
+    check(
+      expected.every((e) => viaVm.some((x) => key(x.labels) === expectedKey(e, job))),
+      `VictoriaMetrics' /api/v1/alerts (-vmalert.proxyURL) lists the ${viaVm.length} firing alerts`,
+    );
 
     // 7. Recording rules wrote their results to VictoriaMetrics (-remoteWrite.url).
     await client.forceFlush();
