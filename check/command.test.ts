@@ -111,7 +111,7 @@ describe("observability-stack check", () => {
     expect(report.summary.metrics).toBe(scotty.list.length);
     expect(report.summary.queries).toBeGreaterThan(100);
     expect(run.stderr).toBe("");
-    expect(new Set(store.requests)).toEqual(new Set(["/api/v1/series", "/api/v1/query_range"]));
+    expect(new Set(store.requests)).toEqual(new Set(["/api/v1/series", "/api/v1/query"]));
   });
 
   it("reports a refused dashboard query as query-failed (drift, exit 1), with its panels", async () => {

@@ -41,7 +41,7 @@ export async function startFakeStore(o: FakeStoreOptions): Promise<FakeStore> {
         return reply(o.series[job] ?? []);
       }
       if (url.pathname === "/api/v1/label/job/values") return reply(Object.keys(o.series).sort());
-      if (url.pathname === "/api/v1/query_range") {
+      if (url.pathname === "/api/v1/query_range" || url.pathname === "/api/v1/query") {
         const q = params.get("query") ?? "";
         const forced = o.answers?.find((a) => q.includes(a.match));
         if (forced?.error !== undefined) {
@@ -54,6 +54,12 @@ export async function startFakeStore(o: FakeStoreOptions): Promise<FakeStore> {
         // The series a query names are those written as selectors (`name{…}`).
         const refs = [...q.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{/g)].map((m) => m[1]);
         const n = forced?.series ?? (refs.length > 0 && refs.every((r) => names.has(r)) ? 1 : 0);
+        if (url.pathname === "/api/v1/query") {
+          return reply({
+            resultType: "vector",
+            result: Array.from({ length: n }, () => ({ metric: {}, value: [1, "1"] })),
+          });
+        }
         const result = Array.from({ length: n }, () => ({ metric: {}, values: [[1, "1"]] }));
         return reply({ resultType: "matrix", result });
       }

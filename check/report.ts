@@ -64,7 +64,7 @@ export function textReport(r: CheckReport): string {
   const lines: string[] = [
     `check: catalogue ${r.catalogue} against ${r.url}, ${r.jobs.length === 1 ? "job" : "jobs"} ${r.jobs.join(", ")}, ` +
       `${r.window.start} to ${r.window.end} (--since ${r.window.since})`,
-    `check: ${plural(r.summary.series, "series")} read, ${plural(r.summary.metrics, "metric")} checked, ` +
+    `check: ${plural(r.summary.series, "series", "series")} read, ${plural(r.summary.metrics, "metric")} checked, ` +
       `${plural(r.summary.queries, "dashboard query", "dashboard queries")} run (${r.summary.queriesEmpty} with no data)`,
   ];
   for (const f of r.findings) {

@@ -1,5 +1,5 @@
 // A client of the Prometheus HTTP API, as VictoriaMetrics and Prometheus both serve it: only
-// /api/v1/series, /api/v1/label/<name>/values and /api/v1/query_range, so `check` works against
+// /api/v1/series, /api/v1/label/<name>/values, /api/v1/query and /api/v1/query_range, so `check` works against
 // either. Form-encoded POST for the calls that carry a selector or a query (long dashboard queries
 // overflow URLs; both servers accept POST there). `fetch` is injected so tests can record answers.
 
@@ -92,6 +92,13 @@ export class PrometheusApi {
    * one point. A refused query is a QueryError; an unreachable store a StoreError.
    */
   async rangeSeriesCount(expr: string, start: number, end: number, stepSec: number): Promise<number> {
+    // First an instant query at `end`: a range query's points fall on multiples of the step (both
+    // stores align them), so data younger than one step can sit after its last point.
+    const instant = await this.call("/api/v1/query", { query: expr, time: String(end) }, QueryError);
+    const i = instant as { result?: unknown } | null;
+    if (i === null || typeof i !== "object" || !Array.isArray(i.result))
+      throw this.shapeError("/api/v1/query");
+    if (i.result.length > 0) return i.result.length;
     const data = await this.call(
       "/api/v1/query_range",
       { query: expr, start: String(start), end: String(end), step: String(stepSec) },
