@@ -133,7 +133,7 @@ describe("objectives", () => {
         pay: { sli: "availability", metric: "payments", errors: "paymentErrors", ...base, window: "4w" },
       },
     });
-    expect(c.alerting.objectives[0]?.window).toBe("4w");
+    expect(c.alerting.objectives[0]?.window).toBe("28d");
     expect(c.alerting.objectives[0]?.sli).toMatchObject({
       totalSeries: "shop_payments_total",
       failure: { kind: "counter", series: "shop_payment_errors_total" },

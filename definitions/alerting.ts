@@ -386,10 +386,11 @@ function durationOf(who: string, field: string, value: unknown, problems: string
   return s;
 }
 
-function lengthOf(s: number): string {
+/** Seconds as a one-unit Prometheus duration, in the largest unit up to days that fits (`2592000` → `30d`). */
+export function formatDuration(s: number): string {
   if (s === 0) return "0s";
+  // Days at most: rule labels and dashboards then spell a window one way ("28d", never "4w").
   for (const [unit, n] of [
-    ["w", 604_800],
     ["d", 86_400],
     ["h", 3600],
     ["m", 60],
@@ -578,7 +579,7 @@ function resolveObjective(
     ...(spec.description !== undefined ? { description: spec.description } : {}),
     target: target as number,
     errorBudget,
-    window: lengthOf(windowSeconds),
+    window: formatDuration(windowSeconds),
     windowSeconds,
     ...(spec.runbookUrl !== undefined ? { runbookUrl: spec.runbookUrl } : {}),
     sli,
@@ -708,9 +709,9 @@ function resolveAlert(
     by,
     comparison: hasAbove ? ">" : "<",
     threshold: threshold as number,
-    window: lengthOf(windowSeconds),
+    window: formatDuration(windowSeconds),
     windowSeconds,
-    for: lengthOf(forSeconds),
+    for: formatDuration(forSeconds),
     forSeconds,
     severity: spec.severity,
     summary: spec.summary,

@@ -7,6 +7,7 @@ export {
   defineAlerting,
   durationSeconds,
   FASTEST_BURN_RATE,
+  formatDuration,
   goFloatString,
   hasAlerting,
   MIN_OBJECTIVE_WINDOW_SECONDS,
