@@ -1,6 +1,13 @@
 // Public entry point of alerts/: vmalert rules and the Alertmanager config from a catalogue with
 // objectives and alerts (definitions/alerting.ts). Pure functions; writing files is the caller's job.
 export {
+  alertmanagerConfig,
+  alertmanagerYaml,
+  DEFAULT_ALERTMANAGER_OPTIONS,
+  receiverName,
+} from "./alertmanager";
+export type { AlertmanagerOptions } from "./alertmanager";
+export {
   BUILTIN_ALERT_NAMES,
   builtinRules,
   collectorAlerting,
