@@ -20,11 +20,18 @@ export function defineMetrics<const M extends Readonly<Record<string, MetricSpec
 ): Catalogue<M> {
   const list = validateCatalogue(spec);
   checkSemantics(spec, list);
+  // Metrics by group in one pass, not a scan of the whole list per group (groups x metrics).
+  const byGroup = new Map<string, ResolvedMetric[]>();
+  for (const m of list) {
+    const members = byGroup.get(m.group);
+    if (members === undefined) byGroup.set(m.group, [m]);
+    else members.push(m);
+  }
   const groups: ResolvedGroup[] = Object.entries(spec.groups).map(([key, g]) => ({
     key,
     title: g.title,
     ...(g.description !== undefined ? { description: g.description } : {}),
-    metrics: list.filter((m) => m.group === key),
+    metrics: byGroup.get(key) ?? [],
   }));
   const byKey = Object.fromEntries(list.map((m) => [m.key, m])) as Record<keyof M & string, ResolvedMetric>;
   return deepFreeze({

@@ -51,16 +51,18 @@ function sortedKeys(value: unknown): unknown {
   return value;
 }
 
-function groupTitle(catalogue: Catalogue, key: string): string {
-  const group = catalogue.groups.find((g) => g.key === key);
-  if (group === undefined) {
+function groupTitle(titles: ReadonlyMap<string, string>, catalogue: Catalogue, key: string): string {
+  const title = titles.get(key);
+  if (title === undefined) {
     throw new Error(`Catalogue "${catalogue.name}": metric group "${key}" is not declared in groups.`);
   }
-  return group.title;
+  return title;
 }
 
 /** The catalogue as a plain document, metrics in declaration order. */
 export function catalogueDocument(catalogue: Catalogue): CatalogueDocument {
+  // One lookup table, not a search of the groups per metric (groups x metrics; issue 12 item 11).
+  const titles = new Map(catalogue.groups.map((g) => [g.key, g.title]));
   return {
     catalogue: { name: catalogue.name, title: catalogue.title, seriesBudget: catalogue.seriesBudget },
     groups: catalogue.groups.map((g) => ({
@@ -77,7 +79,7 @@ export function catalogueDocument(catalogue: Catalogue): CatalogueDocument {
       unit: m.unit,
       description: m.description,
       naming: m.naming,
-      group: { key: m.group, title: groupTitle(catalogue, m.group) },
+      group: { key: m.group, title: groupTitle(titles, catalogue, m.group) },
       attributes: m.attributes.map((a) => ({
         key: a.key,
         label: a.label,
@@ -132,8 +134,14 @@ export function metricsMarkdown(catalogue: Catalogue): string {
     "Series names are what the collector's remote write exporter writes to VictoriaMetrics " +
       "(translation strategy UnderscoreEscapingWithSuffixes).",
   ];
+  const byGroup = new Map<string, MetricDocument[]>();
+  for (const m of doc.metrics) {
+    const list = byGroup.get(m.group.key);
+    if (list === undefined) byGroup.set(m.group.key, [m]);
+    else list.push(m);
+  }
   for (const group of doc.groups) {
-    const metrics = doc.metrics.filter((m) => m.group.key === group.key);
+    const metrics = byGroup.get(group.key) ?? [];
     lines.push("", `## ${cell(group.title)}`, "");
     if (group.description !== undefined) lines.push(cell(group.description), "");
     lines.push(
