@@ -19,7 +19,14 @@ import {
   type DashboardOptions,
   type GrafanaProvisioningOptions,
 } from "../dashboards";
-import { isCatalogue, type Catalogue } from "../definitions";
+import {
+  alertmanagerYaml,
+  ruleFileYaml,
+  ruleGroups,
+  type AlertingOptions,
+  type AlertmanagerOptions,
+} from "../alerts";
+import { hasAlerting, isCatalogue, type Catalogue } from "../definitions";
 import { dashboardsMarkdown, metricsJson, metricsMarkdown } from "./documents";
 
 /** One generated file: a relative POSIX path and its full content. */
@@ -41,6 +48,14 @@ export interface RenderOptions {
    * `otel-collector:<collector.telemetryPort>`, job = `dashboards.otelcolJob`, interval 15s.
    */
   readonly scrape?: Partial<ScrapeOptions>;
+  /**
+   * Rules and Alertmanager config, written only for a catalogue made with defineAlerting.
+   * `windowScale` (default 1) scales every rule window, `for`, interval and Alertmanager timer: for
+   * tests only (alerts/README.md). `alertmanager.webhookUrl` unset: a null receiver.
+   */
+  readonly alerting?: Partial<AlertingOptions> & {
+    readonly alertmanager?: Partial<Omit<AlertmanagerOptions, "windowScale">>;
+  };
 }
 
 /** Where each file goes, relative to the output folder. */
@@ -53,6 +68,8 @@ export const RENDERED_PATHS = Object.freeze({
   metricsJson: "metrics.json",
   metricsMarkdown: "METRICS.md",
   dashboardsMarkdown: "DASHBOARDS.md",
+  vmalertRules: "vmalert/rules.yaml",
+  alertmanagerConfig: "alertmanager/alertmanager.yml",
 });
 
 /** The stack's collector container as VictoriaMetrics reaches it (its network alias). */
@@ -171,6 +188,16 @@ export function renderFiles(catalogue: Catalogue, options: RenderOptions = {}): 
     { path: RENDERED_PATHS.metricsMarkdown, content: metricsMarkdown(catalogue) },
     { path: RENDERED_PATHS.dashboardsMarkdown, content: dashboardsMarkdown(dashboards) },
   ];
+  if (hasAlerting(catalogue)) {
+    const { alertmanager, ...alerting } = options.alerting ?? {};
+    files.push(
+      { path: RENDERED_PATHS.vmalertRules, content: ruleFileYaml(ruleGroups(catalogue, alerting), alerting) },
+      {
+        path: RENDERED_PATHS.alertmanagerConfig,
+        content: alertmanagerYaml({ ...alertmanager, windowScale: alerting.windowScale ?? 1 }),
+      },
+    );
+  }
   const seen = new Set<string>();
   for (const d of dashboards) {
     if (!SAFE_UID.test(d.uid)) {

@@ -1,0 +1,33 @@
+// renderFiles writes the rules and the Alertmanager config only for a catalogue with alerting.
+import { parse } from "yaml";
+import { ruleFileYaml, ruleGroups } from "../alerts";
+import { scotty, scottyAlerting } from "../definitions";
+import { RENDERED_PATHS, renderFiles } from "./files";
+
+describe("renderFiles with alerting", () => {
+  it("adds vmalert/rules.yaml and alertmanager/alertmanager.yml, and nothing else changes", () => {
+    const plain = renderFiles(scotty);
+    const withAlerting = renderFiles(scottyAlerting);
+    const added = withAlerting.filter((f) => !plain.some((p) => p.path === f.path)).map((f) => f.path);
+    expect(added).toEqual([RENDERED_PATHS.alertmanagerConfig, RENDERED_PATHS.vmalertRules]);
+    for (const p of plain) expect(withAlerting.find((f) => f.path === p.path)?.content).toBe(p.content);
+  });
+
+  it("passes windowScale to the rules and the Alertmanager timers, and the webhook URL", () => {
+    const files = renderFiles(scottyAlerting, {
+      alerting: { windowScale: 0.01, alertmanager: { webhookUrl: "http://127.0.0.1:9099/alerts" } },
+    });
+    const rules = files.find((f) => f.path === RENDERED_PATHS.vmalertRules)?.content;
+    expect(rules).toBe(
+      ruleFileYaml(ruleGroups(scottyAlerting, { windowScale: 0.01 }), { windowScale: 0.01 }),
+    );
+    const am = parse(files.find((f) => f.path === RENDERED_PATHS.alertmanagerConfig)?.content ?? "") as {
+      route: { group_wait: string; receiver: string };
+    };
+    expect(am.route).toMatchObject({ group_wait: "1s", receiver: "webhook" });
+  });
+
+  it("is deterministic", () => {
+    expect(renderFiles(scottyAlerting)).toEqual(renderFiles(scottyAlerting));
+  });
+});
