@@ -18,7 +18,6 @@ import { alertmanagerFlags } from "../../stack/alertmanager";
 import { DEFAULT_ALERTING_MEMORY_MB } from "../../stack/alerting-settings";
 import { goMemLimit } from "../../stack/container-defaults";
 import { DEFAULT_MEMORY_MB } from "../../stack/settings";
-import { victoriaMetricsFlags } from "../../stack/victoriametrics";
 import { vmalertFlags } from "../../stack/vmalert";
 import { AlertsDriver } from "./alerts-driver";
 import {
@@ -30,6 +29,7 @@ import {
 } from "./alerts-receiver";
 import { expectedAlerts, renderInterimAlerting, type ExpectedAlert } from "./alerts-rules";
 import { assertPortsFree, Peer, sleep, stopAll } from "./peers";
+import { collectorPeer, victoriaMetricsPeer, writeRendered } from "./stack-peers";
 import { VictoriaMetricsClient } from "./vm";
 
 function requiredEnv(name: string): string {
@@ -117,10 +117,10 @@ async function main(): Promise<void> {
   // Render now also writes the generator's vmalert/ and alertmanager/ files (unscaled windows); this
   // e2e still runs the interim set below until it switches to the generator, so they stay out of the
   // rules glob.
-  for (const f of files.filter((x) => !/^(vmalert|alertmanager)\//.test(x.path))) {
-    fs.mkdirSync(path.dirname(path.join(tmp, f.path)), { recursive: true });
-    fs.writeFileSync(path.join(tmp, f.path), f.content);
-  }
+  writeRendered(
+    tmp,
+    files.filter((x) => !/^(vmalert|alertmanager)\//.test(x.path)),
+  );
   const rulesDir = path.join(tmp, "vmalert");
   fs.mkdirSync(rulesDir, { recursive: true });
   for (const f of alerting.ruleFiles) fs.writeFileSync(path.join(rulesDir, f.name), f.content);
@@ -156,36 +156,19 @@ async function main(): Promise<void> {
   check(brokenRefused, "vmalert -dryRun refuses the same rules with one parenthesis too many");
 
   // 3. The peers.
-  const vm = new Peer(
+  const vm = victoriaMetricsPeer(
     {
-      name: "victoria-metrics",
       bin: VM_BIN,
-      args: [
-        ...victoriaMetricsFlags({
-          retention: "30d",
-          memoryMb: DEFAULT_MEMORY_MB.victoriametrics,
-          dataPath: path.join(tmp, "vm-data"),
-          scrapeConfigPath: path.join(tmp, "victoriametrics/scrape.yaml"),
-          listen: `127.0.0.1:${P.vm}`,
-        }),
-        // What the stack gives Grafana's datasource: vmalert's rules and alerts through VictoriaMetrics.
-        `-vmalert.proxyURL=http://127.0.0.1:${P.vmalert}`,
-        "-search.latencyOffset=1s",
-        "-search.disableCache",
-      ],
-      env: { GOMEMLIMIT: goMemLimit(DEFAULT_MEMORY_MB.victoriametrics) },
-      healthUrl: `http://127.0.0.1:${P.vm}/health`,
+      dataPath: path.join(tmp, "vm-data"),
+      scrapeConfigPath: path.join(tmp, "victoriametrics/scrape.yaml"),
+      port: P.vm,
+      // What the stack gives Grafana's datasource: vmalert's rules and alerts through VictoriaMetrics.
+      extraArgs: [`-vmalert.proxyURL=http://127.0.0.1:${P.vmalert}`],
     },
     logs,
   );
-  const collector = new Peer(
-    {
-      name: "otelcol",
-      bin: OTELCOL_BIN,
-      args: [`--config=${path.join(tmp, "collector/config.yaml")}`],
-      env: { HOSTNAME: os.hostname() },
-      healthUrl: `http://127.0.0.1:${P.collectorHealth}/`,
-    },
+  const collector = collectorPeer(
+    { bin: OTELCOL_BIN, configPath: path.join(tmp, "collector/config.yaml"), healthPort: P.collectorHealth },
     logs,
   );
   const alertmanager = new Peer(

@@ -9,10 +9,10 @@ import * as path from "node:path";
 import { scotty } from "../../definitions";
 import { renderFiles } from "../../render";
 import { DEFAULT_MEMORY_MB } from "../../stack/settings";
-import { victoriaMetricsFlags } from "../../stack/victoriametrics";
 import { runExampleApp } from "./app";
 import { checkPhase } from "./check-phase";
-import { assertPortsFree, Peer, stopAll } from "./peers";
+import { assertPortsFree, stopAll } from "./peers";
+import { collectorPeer, victoriaMetricsPeer, writeRendered } from "./stack-peers";
 
 const P = { vm: 18628, otlpGrpc: 18617, otlpHttp: 18618, health: 18633, metrics: 18688, jaeger: 18699 };
 
@@ -41,40 +41,21 @@ async function main(): Promise<number> {
     },
     scrape: { collectorTarget: `127.0.0.1:${P.metrics}`, scrapeInterval: "5s" },
   });
-  for (const f of files) {
-    fs.mkdirSync(path.dirname(path.join(tmp, f.path)), { recursive: true });
-    fs.writeFileSync(path.join(tmp, f.path), f.content);
-  }
+  writeRendered(tmp, files);
   await assertPortsFree(Object.values(P));
   const logs = path.join(tmp, "logs");
   fs.mkdirSync(logs);
-  const vm = new Peer(
+  const vm = victoriaMetricsPeer(
     {
-      name: "victoria-metrics",
       bin: bin("VM_BIN"),
-      args: [
-        ...victoriaMetricsFlags({
-          retention: "30d",
-          memoryMb: DEFAULT_MEMORY_MB.victoriametrics,
-          dataPath: path.join(tmp, "vm-data"),
-          scrapeConfigPath: path.join(tmp, "victoriametrics/scrape.yaml"),
-          listen: `127.0.0.1:${P.vm}`,
-        }),
-        "-search.latencyOffset=1s",
-        "-search.disableCache",
-      ],
-      healthUrl: `http://127.0.0.1:${P.vm}/health`,
+      dataPath: path.join(tmp, "vm-data"),
+      scrapeConfigPath: path.join(tmp, "victoriametrics/scrape.yaml"),
+      port: P.vm,
     },
     logs,
   );
-  const collector = new Peer(
-    {
-      name: "otelcol",
-      bin: bin("OTELCOL_BIN"),
-      args: [`--config=${path.join(tmp, "collector/config.yaml")}`],
-      env: { HOSTNAME: os.hostname() },
-      healthUrl: `http://127.0.0.1:${P.health}/`,
-    },
+  const collector = collectorPeer(
+    { bin: bin("OTELCOL_BIN"), configPath: path.join(tmp, "collector/config.yaml"), healthPort: P.health },
     logs,
   );
   let failed = 0;

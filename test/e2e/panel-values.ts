@@ -7,7 +7,7 @@ import { buildDashboards, dashboardQueries, substituteVariables } from "../../da
 import type { Measure } from "../../dashboards";
 import type { RenderedFile } from "../../render";
 import type { LedgerFile } from "../../examples/ledger";
-import { evaluate, measureCatalogues, truthFromLedgers, type Values } from "./values";
+import { evaluate, leafMeasures, truthFromLedgers, type Values } from "./values";
 import type { VictoriaMetricsClient } from "./vm";
 
 /** Relative tolerance of a panel value (recordings and samples meet at ms clock resolution). */
@@ -83,11 +83,11 @@ export async function checkPanelValues(o: {
         .filter((x): x is readonly [Measure, string] => x[0] !== undefined);
       if (
         measured.length === 0 ||
-        !measured.every(([m]) => measureCatalogues(m).every((c) => c === catalogue.name))
+        !measured.every(([m]) => leafMeasures(m).every((l) => l.catalogue === catalogue.name))
       )
         continue;
       panels++;
-      const keys = measured.flatMap(([m]) => measureKeys(m));
+      const keys = measured.flatMap(([m]) => leafMeasures(m).map((l) => l.metric));
       if (keys.some((k) => !recorded.has(k))) observed++;
       let problem: string | undefined;
       for (const [m, expr] of measured) {
@@ -114,8 +114,4 @@ export async function checkPanelValues(o: {
     }
   }
   return { panels, matching, observed, mismatches, lost: truth.lost, unexplained: truth.unexplained };
-}
-
-function measureKeys(m: Measure): string[] {
-  return m.op === "ratio" ? [...m.numerator, ...m.denominator].flatMap(measureKeys) : [m.metric];
 }

@@ -9,13 +9,11 @@ import { dashboardQueries, substituteVariables, withoutZeroFallbacks } from "../
 import type { Catalogue } from "../../definitions";
 import { defineMetrics, scotty } from "../../definitions";
 import { renderFiles } from "../../render";
-import type { RenderedFile } from "../../render";
-import { goMemLimit } from "../../stack/container-defaults";
 import { DEFAULT_MEMORY_MB } from "../../stack/settings";
-import { victoriaMetricsFlags } from "../../stack/victoriametrics";
 import { runExampleApp, type AppRun } from "./app";
 import { checkPanelValues, RELATIVE_TOLERANCE } from "./panel-values";
 import { assertPortsFree, Peer, sleep, stopAll } from "./peers";
+import { collectorPeer, victoriaMetricsPeer, writeRendered } from "./stack-peers";
 import { VictoriaMetricsClient } from "./vm";
 
 const root = path.resolve(__dirname, "../..");
@@ -86,16 +84,9 @@ const checkout = defineMetrics({
   },
 });
 
-function writeFiles(dir: string, files: readonly RenderedFile[]): void {
-  for (const f of files) {
-    fs.mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
-    fs.writeFileSync(path.join(dir, f.path), f.content);
-  }
-}
-
 function validateConfig(catalogue: Catalogue, dir: string): void {
   const files = renderFiles(catalogue);
-  writeFiles(dir, files);
+  writeRendered(dir, files);
   const config = path.join(dir, "collector/config.yaml");
   try {
     execFileSync(OTELCOL_BIN, ["validate", `--config=${config}`], { stdio: "pipe" });
@@ -184,31 +175,18 @@ async function main(): Promise<void> {
     scrape,
   }).find((f) => f.path === "collector/config.yaml");
   if (failureConfig === undefined) throw new Error("render gave no collector/config.yaml");
-  writeFiles(out, [...files, { path: "collector/config-failures.yaml", content: failureConfig.content }]);
+  writeRendered(out, [...files, { path: "collector/config-failures.yaml", content: failureConfig.content }]);
   await assertPortsFree(Object.values(P));
 
   const logs = path.join(tmp, "logs");
   fs.mkdirSync(logs);
   const vmData = path.join(tmp, "vm-data");
-  const vm = new Peer(
+  const vm = victoriaMetricsPeer(
     {
-      name: "victoria-metrics",
       bin: VM_BIN,
-      args: [
-        // The stack's own flags, then test-only ones: fresh samples visible at once.
-        ...victoriaMetricsFlags({
-          retention: "30d",
-          memoryMb: DEFAULT_MEMORY_MB.victoriametrics,
-          dataPath: vmData,
-          scrapeConfigPath: path.join(out, "victoriametrics/scrape.yaml"),
-          listen: `127.0.0.1:${P.vm}`,
-        }),
-        "-search.latencyOffset=1s",
-        "-search.disableCache",
-      ],
-      // The stack's environment for the container, too.
-      env: { GOMEMLIMIT: goMemLimit(DEFAULT_MEMORY_MB.victoriametrics) },
-      healthUrl: `http://127.0.0.1:${P.vm}/health`,
+      dataPath: vmData,
+      scrapeConfigPath: path.join(out, "victoriametrics/scrape.yaml"),
+      port: P.vm,
     },
     logs,
   );
@@ -230,24 +208,16 @@ async function main(): Promise<void> {
     },
     logs,
   );
-  const collector = new Peer(
-    {
-      name: "otelcol",
-      bin: OTELCOL_BIN,
-      args: [`--config=${path.join(out, "collector/config.yaml")}`],
-      // The host pipeline names the host from HOSTNAME (Docker sets it in containers).
-      env: { HOSTNAME: os.hostname() },
-      healthUrl: `http://127.0.0.1:${P.collectorHealth}/`,
-    },
+  const collector = collectorPeer(
+    { bin: OTELCOL_BIN, configPath: path.join(out, "collector/config.yaml"), healthPort: P.collectorHealth },
     logs,
   );
-  const failureCollector = new Peer(
+  const failureCollector = collectorPeer(
     {
       name: "otelcol-failures",
       bin: OTELCOL_BIN,
-      args: [`--config=${path.join(out, "collector/config-failures.yaml")}`],
-      env: { HOSTNAME: os.hostname() },
-      healthUrl: `http://127.0.0.1:${P.collectorHealth}/`,
+      configPath: path.join(out, "collector/config-failures.yaml"),
+      healthPort: P.collectorHealth,
     },
     logs,
   );

@@ -312,7 +312,7 @@ export function evaluate(m: Measure, catalogue: Catalogue, series: readonly Trut
   }
 }
 
-/** The catalogue keys a measure reads (to know which truth it needs). */
-export function measureCatalogues(m: Measure): string[] {
-  return m.op === "ratio" ? [...m.numerator, ...m.denominator].flatMap(measureCatalogues) : [m.catalogue];
+/** The measures of one metric a measure is made of (a ratio's parts; itself otherwise). */
+export function leafMeasures(m: Measure): Exclude<Measure, { op: "ratio" }>[] {
+  return m.op === "ratio" ? [...m.numerator, ...m.denominator].flatMap(leafMeasures) : [m];
 }
