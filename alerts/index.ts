@@ -15,6 +15,7 @@ export {
   QUEUE_FILLING_RATIO,
 } from "./builtin";
 export {
+  ALERTS_SERIES,
   BUDGET_REMAINING_RECORD,
   BURN_ALERT_NAME,
   DEFAULT_ALERTING_OPTIONS,
@@ -25,7 +26,7 @@ export {
   STACK_CATALOGUE_LABEL,
 } from "./model";
 export type { AlertingOptions, AlertingRule, RecordingRule, Rule, RuleGroup } from "./model";
-export { alertExpression, matcher, SLI_BY, sliErrorRatio } from "./promql";
+export { alertExpression, matcher, num, SLI_BY, sliErrorRatio } from "./promql";
 export { objectiveRules, ruleExpressions, ruleFileYaml, ruleGroups } from "./rules";
 export {
   BURN_RATE_ALERTS,

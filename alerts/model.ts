@@ -17,6 +17,11 @@ export const OBJECTIVE_RECORD = "slo:objective:ratio";
 export const BUDGET_REMAINING_RECORD = "slo:error_budget_remaining:ratio";
 /** The alertname of every burn-rate alert; `severity`, `objective`, `long_window` tell them apart. */
 export const BURN_ALERT_NAME = "ErrorBudgetBurn";
+/**
+ * The series vmalert writes for every pending or firing alert (`alertstate` label) to
+ * -remoteWrite.url, as Prometheus does: dashboards read alert history from it.
+ */
+export const ALERTS_SERIES = "ALERTS";
 /** The `catalogue` label of the built-in rules for the stack itself. */
 export const STACK_CATALOGUE_LABEL = "observability-stack";
 

@@ -18,3 +18,5 @@ export { withoutZeroFallbacks, ZERO_FALLBACK } from "./queries";
 export type { Measure, MeasureFilter } from "./measure";
 export type { PlacedPanel } from "./layout";
 export { rateUnit, valueUnit } from "./units";
+export { BURN_RATE_UNIT, DEFAULT_SLO_DASHBOARD_OPTIONS, sloDashboards, sloDashboardUid } from "./slo";
+export type { SloDashboardOptions } from "./slo";
