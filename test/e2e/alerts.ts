@@ -3,17 +3,28 @@
 // collector, and a webhook receiver in this process. A driver records scotty's tasks through the
 // instrumentation module: healthy (no alert may fire), then one objective's error ratio far above
 // its budget (its burn-rate alerts must fire and reach Alertmanager and the webhook in the time the
-// scaled windows allow), then healthy again (the pages must resolve). Also: the rules pass
-// `vmalert -dryRun`, load, write their results back to VictoriaMetrics, reach Grafana's datasource
-// through VictoriaMetrics' -vmalert.proxyURL, and keep their state across a vmalert restart.
+// scaled windows allow), then healthy again (the pages must resolve). The rules and the
+// Alertmanager config are exactly render's vmalert/rules.yaml and alertmanager/alertmanager.yml at
+// the one render option alerting.windowScale. Also: the rules pass `vmalert -dryRun`, load, write
+// their results back to VictoriaMetrics, reach Grafana's datasource through VictoriaMetrics'
+// -vmalert.proxyURL, stay firing across a vmalert restart; every SLO dashboard query
+// (dashboards/slo.ts) returns data from VictoriaMetrics.
 // Binaries from scripts/peers.sh (OTELCOL_BIN, VM_BIN, VMALERT_BIN, ALERTMANAGER_BIN).
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { scottyAlerting } from "../../definitions";
-import { renderFiles } from "../../render";
+import {
+  ALERTS_SERIES,
+  BUDGET_REMAINING_RECORD,
+  BURN_ALERT_NAME,
+  OBJECTIVE_RECORD,
+  SLI_ERROR_RECORD,
+} from "../../alerts";
+import { dashboardQueries, sloDashboards, sloDashboardUid, substituteVariables } from "../../dashboards";
+import { durationSeconds, scottyAlerting } from "../../definitions";
+import { RENDERED_PATHS, renderFiles } from "../../render";
 import { alertmanagerFlags } from "../../stack/alertmanager";
 import { DEFAULT_ALERTING_MEMORY_MB } from "../../stack/alerting-settings";
 import { goMemLimit } from "../../stack/container-defaults";
@@ -27,7 +38,8 @@ import {
   WebhookReceiver,
   type RuleEngineAlert,
 } from "./alerts-receiver";
-import { expectedAlerts, renderInterimAlerting, type ExpectedAlert } from "./alerts-rules";
+import { expectedAlerts, parseRuleFile, type ExpectedAlert } from "./alerts-rules";
+import { parsePromQL } from "../../alerts/test/parse";
 import { assertPortsFree, Peer, sleep, stopAll } from "./peers";
 import { collectorPeer, victoriaMetricsPeer, writeRendered } from "./stack-peers";
 import { VictoriaMetricsClient } from "./vm";
@@ -59,11 +71,11 @@ const P = {
 };
 
 /**
- * One scale for every window, `for` and Alertmanager timing: 1/30 makes the 5-minute window 10 s,
- * the 1-hour window 2 minutes, the 6-hour window 12 minutes.
+ * render's alerting.windowScale: one scale for every window, `for`, interval and Alertmanager timer.
+ * 1/30 makes the 5-minute window 10 s, the 1-hour window 2 minutes, the 6-hour window 12 minutes,
+ * the 1-minute evaluation interval 2 s.
  */
 const SCALE = 1 / 30;
-const EVALUATION_INTERVAL_S = 2;
 /** The bad phase's error ratio: 100x the 0.5% budget of tasksAvailability. */
 const BAD_RATIO = 0.5;
 const HEALTHY_SECONDS = 45;
@@ -82,7 +94,13 @@ function check(ok: boolean, what: string): boolean {
 const key = (labels: Readonly<Record<string, string>>) =>
   `${labels.alertname ?? "?"}{objective=${labels.objective ?? ""},burn_rate=${labels.burn_rate ?? ""},job=${labels.job ?? ""}}`;
 const expectedKey = (e: ExpectedAlert, job: string) =>
-  `${e.alertname}{objective=${e.objective},burn_rate=${e.factor},job=${job}}`;
+  `${e.alertname}{objective=${e.objective},burn_rate=${e.burnRate},job=${job}}`;
+
+function durationOf(d: unknown, what: string): number {
+  const s = typeof d === "string" ? durationSeconds(d) : undefined;
+  if (s === undefined) throw new Error(`${what} ${JSON.stringify(d)} is not a duration`);
+  return s;
+}
 
 async function main(): Promise<void> {
   const t0 = Date.now();
@@ -112,29 +130,37 @@ async function main(): Promise<void> {
       batchTimeout: "1s",
     },
     scrape: { collectorTarget: `127.0.0.1:${P.collectorMetrics}`, scrapeInterval: "5s" },
+    // The one documented option for tests: every rule window, `for`, interval and Alertmanager timer.
+    alerting: { windowScale: SCALE, alertmanager: { webhookUrl: webhook.url } },
   });
-  const alerting = renderInterimAlerting(scottyAlerting.alerting.objectives, SCALE, webhook.url);
-  // Render now also writes the generator's vmalert/ and alertmanager/ files (unscaled windows); this
-  // e2e still runs the interim set below until it switches to the generator, so they stay out of the
-  // rules glob.
-  writeRendered(
-    tmp,
-    files.filter((x) => !/^(vmalert|alertmanager)\//.test(x.path)),
-  );
-  const rulesDir = path.join(tmp, "vmalert");
-  fs.mkdirSync(rulesDir, { recursive: true });
-  for (const f of alerting.ruleFiles) fs.writeFileSync(path.join(rulesDir, f.name), f.content);
-  const amConfig = path.join(tmp, "alertmanager.yml");
-  fs.writeFileSync(amConfig, alerting.alertmanagerConfig);
-  const rulesGlob = path.join(rulesDir, "*.yaml");
-  const groupsWanted = alerting.ruleFiles.flatMap(
-    (f) => (parse(f.content) as { groups: { name: string; rules: unknown[] }[] }).groups,
-  );
+  writeRendered(tmp, files);
+  const rendered = (p: string): string => {
+    const f = files.find((x) => x.path === p);
+    if (f === undefined) throw new Error(`render wrote no ${p} for scottyAlerting`);
+    return f.content;
+  };
+  // Exactly render's files, as written: vmalert and Alertmanager load these paths.
+  const rulesFile = path.join(tmp, RENDERED_PATHS.vmalertRules);
+  const amConfig = path.join(tmp, RENDERED_PATHS.alertmanagerConfig);
+  const groupsWanted = parseRuleFile(rendered(RENDERED_PATHS.vmalertRules));
   const rulesWanted = groupsWanted.reduce((n, g) => n + g.rules.length, 0);
+  const intervals = [...new Set(groupsWanted.map((g) => durationOf(g.interval, `group ${g.name} interval`)))];
+  if (intervals.length !== 1)
+    throw new Error(`rule groups with different intervals: ${intervals.join(", ")}`);
+  const evaluationIntervalS = intervals[0] as number;
+  const route = (parse(rendered(RENDERED_PATHS.alertmanagerConfig)) as { route: Record<string, unknown> })
+    .route;
+  const groupWaitSeconds = durationOf(route.group_wait, "alertmanager group_wait");
+  const groupIntervalSeconds = durationOf(route.group_interval, "alertmanager group_interval");
+  const sloBoards = sloDashboards(scottyAlerting, { windowScale: SCALE });
+  console.log(
+    `alerts: windowScale ${SCALE.toFixed(4)}: ${groupsWanted.length} groups, ${rulesWanted} rules, interval ${evaluationIntervalS} s; ` +
+      `Alertmanager group_wait ${groupWaitSeconds} s, group_interval ${groupIntervalSeconds} s; ${sloBoards.length} SLO dashboards`,
+  );
 
   // 2. vmalert -dryRun accepts the rules, and (the check can fail) refuses a broken copy.
   try {
-    execFileSync(VMALERT_BIN, ["-dryRun", `-rule=${rulesGlob}`], { stdio: "pipe" });
+    execFileSync(VMALERT_BIN, ["-dryRun", `-rule=${rulesFile}`], { stdio: "pipe" });
     check(
       true,
       `vmalert -dryRun accepts the rendered rules (${groupsWanted.length} groups, ${rulesWanted} rules)`,
@@ -146,7 +172,7 @@ async function main(): Promise<void> {
     );
   }
   const broken = path.join(tmp, "broken.yaml");
-  fs.writeFileSync(broken, (alerting.ruleFiles[0]?.content ?? "").replace(/rate\(/, "rate(("));
+  fs.writeFileSync(broken, rendered(RENDERED_PATHS.vmalertRules).replace(/rate\(/, "rate(("));
   let brokenRefused = false;
   try {
     execFileSync(VMALERT_BIN, ["-dryRun", `-rule=${broken}`], { stdio: "pipe" });
@@ -162,8 +188,12 @@ async function main(): Promise<void> {
       dataPath: path.join(tmp, "vm-data"),
       scrapeConfigPath: path.join(tmp, "victoriametrics/scrape.yaml"),
       port: P.vm,
-      // What the stack gives Grafana's datasource: vmalert's rules and alerts through VictoriaMetrics.
-      extraArgs: [`-vmalert.proxyURL=http://127.0.0.1:${P.vmalert}`],
+      extraArgs: [
+        // What the stack gives Grafana's datasource: vmalert's rules and alerts through VictoriaMetrics.
+        `-vmalert.proxyURL=http://127.0.0.1:${P.vmalert}`,
+        // VictoriaMetrics' own vm_* metrics, which the built-in VictoriaMetrics* rules read.
+        "-selfScrapeInterval=5s",
+      ],
     },
     logs,
   );
@@ -191,11 +221,11 @@ async function main(): Promise<void> {
       name: "vmalert",
       bin: VMALERT_BIN,
       args: vmalertFlags({
-        rules: rulesGlob,
+        rules: rulesFile,
         victoriaMetricsUrl: `http://127.0.0.1:${P.vm}`,
         alertmanagerUrl: `http://127.0.0.1:${P.alertmanager}`,
         listen: `127.0.0.1:${P.vmalert}`,
-        evaluationInterval: `${EVALUATION_INTERVAL_S}s`,
+        evaluationInterval: `${evaluationIntervalS}s`,
         externalUrl: `http://127.0.0.1:${P.vmalert}`,
       }).concat(
         // Test-only, like VictoriaMetrics' -search.latencyOffset=1s above: vmalert evaluates at
@@ -294,14 +324,36 @@ async function main(): Promise<void> {
       firingInHealthy.size === 0 && webhook.alerts().length === 0,
       `${HEALTHY_SECONDS} s healthy: no alert fired (${[...firingInHealthy].join(", ") || "none"}), no notification`,
     );
+    // Which rules ran on real series here, and which had nothing to read (those cannot fire).
+    await client.forceFlush();
+    const present = new Map<string, boolean>();
+    const withoutData: string[] = [];
+    for (const g of groupsWanted) {
+      for (const r of g.rules) {
+        const names = parsePromQL(r.expr).metrics.filter((n) => !n.startsWith("slo:"));
+        for (const n of names)
+          if (!present.has(n)) present.set(n, (await client.query(`count(${n})`)).length > 0);
+        if (names.some((n) => present.get(n) !== true)) withoutData.push(r.alert ?? r.record ?? "?");
+      }
+    }
+    console.log(
+      `     rules on real series: ${rulesWanted - withoutData.length}/${rulesWanted}; nothing to read here: ${withoutData.join(", ") || "none"}`,
+    );
+    const vmRules = groupsWanted
+      .flatMap((g) => g.rules)
+      .filter((r) => r.alert !== undefined && r.alert.startsWith("VictoriaMetrics"));
+    check(
+      vmRules.length > 0 && vmRules.every((r) => !withoutData.includes(r.alert as string)),
+      `the built-in VictoriaMetrics rules read real series (self-scrape): ${vmRules.map((r) => r.alert).join(", ")}`,
+    );
 
     // 6. Bad: the error ratio far above the budget; the burn-rate alerts fire and reach Alertmanager.
-    expected = expectedAlerts(objective, BAD_RATIO, SCALE, alerting.names);
+    expected = expectedAlerts(groupsWanted, objective, BAD_RATIO);
     const pages = expected.filter((e) => e.severity === "page");
     const fireDeadline =
-      Math.max(...expected.map((e) => e.fireSeconds)) + alerting.groupWaitSeconds + PIPELINE_SLACK_S;
+      Math.max(...expected.map((e) => e.fireSeconds)) + groupWaitSeconds + PIPELINE_SLACK_S;
     console.log(
-      `alerts: error ratio ${BAD_RATIO} (budget ${objective.errorBudget}); expecting ${expected.map((e) => `${e.alertname} x${e.factor} within ${e.fireSeconds.toFixed(0)} s`).join(", ")}; deadline ${fireDeadline.toFixed(0)} s`,
+      `alerts: error ratio ${BAD_RATIO} (budget ${objective.errorBudget}); expecting ${expected.map((e) => `${e.alertname} x${e.burnRate} within ${e.fireSeconds.toFixed(0)} s`).join(", ")}; deadline ${fireDeadline.toFixed(0)} s`,
     );
     phase = "bad";
     const badStart = Date.now();
@@ -313,13 +365,13 @@ async function main(): Promise<void> {
       const at = firingSeen.get(expectedKey(e, job));
       check(
         at !== undefined && (at - badStart) / 1000 <= e.fireSeconds + PIPELINE_SLACK_S,
-        `${e.alertname} x${e.factor} fired ${at === undefined ? "never" : `after ${((at - badStart) / 1000).toFixed(0)} s`} (allowed ${(e.fireSeconds + PIPELINE_SLACK_S).toFixed(0)} s)`,
+        `${e.alertname} x${e.burnRate} fired ${at === undefined ? "never" : `after ${((at - badStart) / 1000).toFixed(0)} s`} (allowed ${(e.fireSeconds + PIPELINE_SLACK_S).toFixed(0)} s)`,
       );
     }
     // Alertmanager holds them; the pages are notified, the ticket is inhibited by them.
     const inAm = await waitFor(
       "pages in Alertmanager and at the webhook",
-      alerting.groupWaitSeconds + 10,
+      groupWaitSeconds + 10,
       async () => {
         const am = await alertmanagerAlerts(amApi);
         const hooked = new Set(
@@ -359,42 +411,85 @@ async function main(): Promise<void> {
 
     // 7. Recording rules wrote their results to VictoriaMetrics (-remoteWrite.url).
     await client.forceFlush();
-    for (const name of alerting.recorded) {
-      const rows = await client.query(`count(${name}{objective="${objective.key}",job="${job}"})`);
+    for (const name of [SLI_ERROR_RECORD, OBJECTIVE_RECORD, BUDGET_REMAINING_RECORD]) {
+      const rows = await client.query(
+        `count(${name}{catalogue="${scottyAlerting.name}",objective="${objective.key}"})`,
+      );
       check(
         Number(rows[0]?.value?.[1] ?? 0) > 0,
         `recording rule ${name} is written back to VictoriaMetrics (${rows[0]?.value?.[1] ?? 0} series)`,
       );
     }
 
-    // 8. A vmalert restart keeps the alerts' state (-remoteRead.url): still firing, same activeAt.
+    // 8. Every SLO dashboard query returns data: the records, and the firing alerts (vmalert's
+    // ALERTS series) of the driven objective; the other objective's firing-alerts panel stays empty.
+    const sloEmpty: string[] = [];
+    let sloQueries = 0;
+    for (const d of sloBoards) {
+      const driven = d.uid === sloDashboardUid(scottyAlerting.name, objective.key);
+      for (const expr of dashboardQueries(d)) {
+        sloQueries++;
+        const rows = await client.query(substituteVariables(expr, { job }));
+        const values = rows.map((r) => Number(r.value?.[1]));
+        if (expr.startsWith(ALERTS_SERIES)) {
+          const rates = new Set(rows.map((r) => r.metric.burn_rate));
+          const ok = driven
+            ? expected.every((e) => rates.has(e.burnRate)) &&
+              rows.every((r) => r.metric.alertname === BURN_ALERT_NAME)
+            : rows.length === 0;
+          if (!ok) sloEmpty.push(`${d.uid}: ${expr} → ${[...rates].join(",") || "none"}`);
+        } else if (rows.length === 0 || !values.every(Number.isFinite)) {
+          sloEmpty.push(`${d.uid}: ${expr} → ${rows.length} series`);
+        }
+      }
+    }
+    check(
+      sloQueries > 0 && sloEmpty.length === 0,
+      `${sloQueries} SLO dashboard queries (${sloBoards.length} dashboards) return data from VictoriaMetrics, ` +
+        `the firing alerts exactly the expected ones (${sloEmpty.join("; ") || "all"})`,
+    );
+
+    // 9. A vmalert restart: every firing alert fires again with the same labels, nothing is
+    // notified as resolved. vmalert restores (-remoteRead.url) the activeAt of rules with a `for`
+    // only; the burn-rate alerts have none, so they fire again at their first evaluation.
+    const forOf = new Map<string, number>();
+    for (const r of groupsWanted.flatMap((g) => g.rules))
+      if (r.alert !== undefined) forOf.set(r.alert, r.for === undefined ? 0 : durationOf(r.for, "for"));
     const before = (await ruleEngineAlerts(vmalertApi)).filter((a) => a.state === "firing");
+    const notifiedBefore = webhook.alerts().length;
     await vmalert.stop();
     await vmalert.start();
     let after: RuleEngineAlert[] = [];
-    await waitFor("alerts restored", 3 * EVALUATION_INTERVAL_S + 5, async () => {
+    await waitFor("alerts firing again", 3 * evaluationIntervalS + 5, async () => {
       after = (await ruleEngineAlerts(vmalertApi)).filter((a) => a.state === "firing");
-      return after.length >= before.length;
+      return before.every((b) => after.some((a) => key(a.labels) === key(b.labels)));
     });
     const kept = before.filter((b) =>
       after.some(
         (a) =>
           key(a.labels) === key(b.labels) &&
-          a.activeAt === b.activeAt &&
-          (a as { restored?: boolean }).restored === true,
+          ((forOf.get(b.labels.alertname ?? "") ?? 0) === 0 ||
+            (a.activeAt === b.activeAt && (a as { restored?: boolean }).restored === true)),
       ),
     );
+    // Long enough for Alertmanager to send a resolved notification, were the alerts lost.
+    await sleep((groupIntervalSeconds + 2) * 1000);
+    const flapped = webhook
+      .alerts()
+      .slice(notifiedBefore)
+      .filter((x) => x.alert.status === "resolved");
     check(
-      before.length > 0 && kept.length === before.length,
-      `after a vmalert restart ${kept.length}/${before.length} firing alerts were restored with their activeAt`,
+      before.length > 0 && kept.length === before.length && flapped.length === 0,
+      `after a vmalert restart ${kept.length}/${before.length} firing alerts fire again (activeAt kept for rules with a 'for'), ` +
+        `${flapped.length} resolved notifications`,
     );
 
-    // 9. Recovery: healthy again; the pages resolve (the webhook gets status=resolved).
+    // 10. Recovery: healthy again; the pages resolve (the webhook gets status=resolved).
     phase = "recovery";
     driver.errorRatio = 0;
     const recoveryStart = Date.now();
     const resolveDeadline =
-      Math.max(...pages.map((e) => e.resolveSeconds)) + alerting.groupIntervalSeconds + PIPELINE_SLACK_S;
+      Math.max(...pages.map((e) => e.resolveSeconds)) + groupIntervalSeconds + PIPELINE_SLACK_S;
     const resolved = await waitFor("pages resolved at the webhook", resolveDeadline, async () => {
       const r = new Set(
         webhook
