@@ -5,12 +5,26 @@ import { scotty, scottyAlerting } from "../definitions";
 import { RENDERED_PATHS, renderFiles } from "./files";
 
 describe("renderFiles with alerting", () => {
-  it("adds vmalert/rules.yaml and alertmanager/alertmanager.yml, and nothing else changes", () => {
+  it("adds vmalert/rules.yaml and alertmanager/alertmanager.yml; the documents gain objectives and alerts", () => {
     const plain = renderFiles(scotty);
     const withAlerting = renderFiles(scottyAlerting);
     const added = withAlerting.filter((f) => !plain.some((p) => p.path === f.path)).map((f) => f.path);
     expect(added).toEqual([RENDERED_PATHS.alertmanagerConfig, RENDERED_PATHS.vmalertRules]);
-    for (const p of plain) expect(withAlerting.find((f) => f.path === p.path)?.content).toBe(p.content);
+    const documents: string[] = [RENDERED_PATHS.metricsJson, RENDERED_PATHS.metricsMarkdown];
+    for (const p of plain) {
+      const content = withAlerting.find((f) => f.path === p.path)?.content;
+      if (!documents.includes(p.path)) expect(content).toBe(p.content);
+    }
+    const md = withAlerting.find((f) => f.path === RENDERED_PATHS.metricsMarkdown)?.content ?? "";
+    const plainMd = plain.find((f) => f.path === RENDERED_PATHS.metricsMarkdown)?.content ?? "";
+    // The metric tables unchanged, then the two new sections.
+    expect(md.startsWith(plainMd.trimEnd())).toBe(true);
+    expect(md.slice(plainMd.length).match(/^## .*/gm)).toEqual(["## Objectives", "## Alerts"]);
+    const json = JSON.parse(withAlerting.find((f) => f.path === RENDERED_PATHS.metricsJson)?.content ?? "{}");
+    const plainJson = JSON.parse(plain.find((f) => f.path === RENDERED_PATHS.metricsJson)?.content ?? "{}");
+    const { alerting, ...rest } = json as { alerting?: unknown };
+    expect(rest).toEqual(plainJson);
+    expect(alerting).toBeDefined();
   });
 
   it("passes windowScale to the rules and the Alertmanager timers, and the webhook URL", () => {

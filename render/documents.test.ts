@@ -1,6 +1,14 @@
-import { buildDashboards } from "../dashboards";
+import { BURN_ALERT_NAME, ruleGroups, type AlertingRule } from "../alerts";
+import { buildDashboards, sloDashboards } from "../dashboards";
 import { dashboardsMarkdown } from "./documents";
-import { defineMetrics, labelName, scotty, seriesNames, type Catalogue } from "../definitions";
+import {
+  defineMetrics,
+  labelName,
+  scotty,
+  scottyAlerting,
+  seriesNames,
+  type Catalogue,
+} from "../definitions";
 import { catalogueDocument, metricsJson, metricsMarkdown, type CatalogueDocument } from ".";
 
 // A second catalogue, unlike scotty: a gauge with unit 1, a `/`-unit, a maxValues attribute, an
@@ -200,5 +208,112 @@ describe("DASHBOARDS.md", () => {
 
   it("is deterministic", () => {
     expect(dashboardsMarkdown(buildDashboards(scotty))).toBe(md);
+  });
+});
+
+describe("objectives and alerts in metrics.json and METRICS.md", () => {
+  const doc = catalogueDocument(scottyAlerting);
+  const alerting = doc.alerting;
+  if (alerting === undefined) throw new Error("no alerting section");
+  const groups = ruleGroups(scottyAlerting);
+  const rules = groups.flatMap((g) => g.rules);
+  const alertRules = rules.filter((r): r is AlertingRule => "alert" in r);
+
+  it("is absent for a catalogue without alerting (its documents are unchanged)", () => {
+    expect(catalogueDocument(scotty).alerting).toBeUndefined();
+    expect(metricsMarkdown(scotty)).not.toContain("## Objectives");
+  });
+
+  it("lists each objective: SLI, target, window, error budget, SLO dashboard, recorded windows", () => {
+    expect(
+      alerting.objectives.map((o) => [o.key, o.sli.kind, o.target, o.window, o.errorBudget, o.dashboard]),
+    ).toEqual(
+      scottyAlerting.alerting.objectives.map((o) => [
+        o.key,
+        o.sli.kind,
+        o.target,
+        o.window,
+        o.errorBudget,
+        sloDashboards(scottyAlerting).find((d) => d.title.endsWith(o.title))?.uid,
+      ]),
+    );
+    expect(alerting.objectives[0]?.sli).toEqual({
+      kind: "availability",
+      metric: "tasks",
+      totalSeries: "scotty_tasks_total",
+      failure: { label: "task_status", values: ["failed"] },
+      where: [],
+    });
+    expect(alerting.objectives[1]?.sli).toMatchObject({
+      kind: "latency",
+      threshold: 30,
+      le: "30",
+      unit: "s",
+    });
+    for (const o of alerting.objectives)
+      expect(o.recordedWindows).toEqual(
+        rules
+          .filter((r) => "record" in r && r.labels.objective === o.key && r.labels.window !== undefined)
+          .map((r) => r.labels.window),
+      );
+  });
+
+  it("lists every generated alert with severity, windows, for, summary and runbook, in the rule file's order", () => {
+    expect(alerting.alerts.map((a) => [a.name, a.severity, a.summary, a.expr])).toEqual(
+      alertRules.map((r) => [r.alert, r.labels.severity, r.annotations.summary, r.expr]),
+    );
+    const burn = alerting.alerts.filter((a) => a.name === BURN_ALERT_NAME);
+    expect(burn.map((a) => [a.objective, a.severity, a.burnRate, a.windows])).toEqual([
+      ["tasksAvailability", "page", 14.4, ["1h", "5m"]],
+      ["tasksAvailability", "page", 6, ["6h", "30m"]],
+      ["tasksAvailability", "ticket", 1, ["3d", "6h"]],
+      ["taskLatency", "page", 14.4, ["1h", "5m"]],
+      ["taskLatency", "page", 6, ["6h", "30m"]],
+      ["taskLatency", "ticket", 1, ["3d", "6h"]],
+    ]);
+    const p99 = alerting.alerts.find((a) => a.name === "TaskDurationP99High");
+    expect([p99?.windows, p99?.for, p99?.catalogue]).toEqual([["15m"], "15m", "scotty"]);
+    const down = alerting.alerts.find((a) => a.name === "ScrapeTargetDown");
+    expect([down?.severity, down?.catalogue, down?.runbookUrl?.startsWith("https://")]).toEqual([
+      "page",
+      "observability-stack",
+      true,
+    ]);
+    expect(alerting.records.length).toBe(rules.length - alertRules.length);
+  });
+
+  it("gives the windows at the rules' windowScale", () => {
+    const scaled = catalogueDocument(scottyAlerting, { alerting: { windowScale: 1 / 30 } }).alerting;
+    expect(scaled?.windowScale).toBeCloseTo(1 / 30);
+    expect(scaled?.alerts.find((a) => a.name === BURN_ALERT_NAME)?.windows).toEqual(["2m", "10s"]);
+    expect(metricsMarkdown(scottyAlerting, { alerting: { windowScale: 1 / 30 } })).toContain(
+      "Windows scaled by alerting.windowScale",
+    );
+  });
+
+  it("METRICS.md has a row per objective and per alert, and the same bytes every time", () => {
+    const md = metricsMarkdown(scottyAlerting);
+    const section = (title: string) => {
+      const rest = md.slice(md.indexOf(`\n## ${title}\n`) + 1);
+      const end = rest.indexOf("\n## ", 1);
+      return (end < 0 ? rest : rest.slice(0, end))
+        .split("\n")
+        .filter((l) => /^\| [^-]/.test(l))
+        .slice(1);
+    };
+    expect(section("Objectives")).toHaveLength(scottyAlerting.alerting.objectives.length);
+    expect(section("Objectives")[0]).toBe(
+      "| Tasks succeed (`tasksAvailability`) | availability: `tasks` not failed (failure `task_status` ∈ `failed`) | 99.5% | 30d | 0.5% | `scotty-slo-tasksavailability` | Share of finished tasks that did not fail. |",
+    );
+    const alertRows = section("Alerts");
+    expect(alertRows).toHaveLength(alertRules.length);
+    expect(alertRows[0]).toMatch(
+      /^\| `ErrorBudgetBurn` \| page \| `tasksAvailability`, burn rate 14\.4× \| 1h and 5m \| 0s \| /,
+    );
+    // Templates keep their pipes, escaped for the table.
+    expect(alertRows[0]).toContain("{{ $value \\| humanizePercentage }}");
+    expect(alertRows.find((l) => l.startsWith("| `ScrapeTargetDown` (built-in) | page |"))).toBeDefined();
+    expect(metricsMarkdown(scottyAlerting)).toBe(md);
+    expect(metricsJson(scottyAlerting)).toBe(metricsJson(scottyAlerting));
   });
 });
