@@ -1,16 +1,29 @@
 // renderFiles writes the rules and the Alertmanager config only for a catalogue with alerting.
 import { parse } from "yaml";
 import { ruleFileYaml, ruleGroups } from "../alerts";
+import { sloDashboards } from "../dashboards";
 import { scotty, scottyAlerting } from "../definitions";
 import { RENDERED_PATHS, renderFiles } from "./files";
 
 describe("renderFiles with alerting", () => {
-  it("adds vmalert/rules.yaml and alertmanager/alertmanager.yml; the documents gain objectives and alerts", () => {
+  it("adds vmalert/rules.yaml, alertmanager/alertmanager.yml and the SLO dashboards; the documents gain them", () => {
     const plain = renderFiles(scotty);
     const withAlerting = renderFiles(scottyAlerting);
     const added = withAlerting.filter((f) => !plain.some((p) => p.path === f.path)).map((f) => f.path);
-    expect(added).toEqual([RENDERED_PATHS.alertmanagerConfig, RENDERED_PATHS.vmalertRules]);
-    const documents: string[] = [RENDERED_PATHS.metricsJson, RENDERED_PATHS.metricsMarkdown];
+    expect(added).toEqual([
+      RENDERED_PATHS.alertmanagerConfig,
+      ...sloDashboards(scottyAlerting)
+        .map((d) => `${RENDERED_PATHS.dashboardsDir}/${d.uid}.json`)
+        .sort(),
+      RENDERED_PATHS.vmalertRules,
+    ]);
+    expect(added).toContain(`${RENDERED_PATHS.dashboardsDir}/scotty-slo-tasksavailability.json`);
+    // The documents list the SLO dashboards, objectives and alerts; nothing else changes.
+    const documents: string[] = [
+      RENDERED_PATHS.metricsJson,
+      RENDERED_PATHS.metricsMarkdown,
+      RENDERED_PATHS.dashboardsMarkdown,
+    ];
     for (const p of plain) {
       const content = withAlerting.find((f) => f.path === p.path)?.content;
       if (!documents.includes(p.path)) expect(content).toBe(p.content);
