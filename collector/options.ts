@@ -1,5 +1,6 @@
 // Settings of the generated collector config, their defaults (the local stack's container names) and
 // their validation. Every problem is reported at once, naming the option and the fix.
+import { DOCKER_TOPOLOGY, endpoint, httpUrl, LISTEN_ALL, listenAddress, SERVICE_PORTS } from "../topology";
 
 /** Endpoints and tunables of the generated collector config. */
 export interface CollectorOptions {
@@ -54,15 +55,30 @@ export interface CollectorOptions {
   readonly memoryLimitMib: number;
 }
 
+/**
+ * The collector container's default memory limit (MiB): the stack's default (stack/settings.ts reads
+ * it from here) and the render's, so that `npm run render` writes what the stack runs.
+ */
+export const DEFAULT_COLLECTOR_MEMORY_MIB = 56;
+
+/** Below this the collector cannot start its pipelines (and the stack refuses it too). */
+export const MIN_COLLECTOR_MEMORY_MIB = 32;
+
+/**
+ * Share of a Go service's container memory limit given to the Go runtime (GOMEMLIMIT) and, for the
+ * collector, to memory_limiter's hard limit: the processor's README recommends 80 %.
+ */
+export const GO_MEMORY_LIMIT_RATIO = 0.8;
+
 export const DEFAULT_COLLECTOR_OPTIONS: CollectorOptions = Object.freeze({
-  otlpGrpcEndpoint: "0.0.0.0:4317",
-  otlpHttpEndpoint: "0.0.0.0:4318",
-  jaegerEndpoint: "jaeger:4317",
+  otlpGrpcEndpoint: listenAddress("collector", "otlpGrpc"),
+  otlpHttpEndpoint: listenAddress("collector", "otlpHttp"),
+  jaegerEndpoint: endpoint(DOCKER_TOPOLOGY, "jaeger", "otlpGrpc"),
   jaegerInsecure: true,
-  remoteWriteUrl: "http://victoriametrics:8428/api/v1/write",
-  healthCheckEndpoint: "0.0.0.0:13133",
-  telemetryHost: "0.0.0.0",
-  telemetryPort: 8888,
+  remoteWriteUrl: httpUrl(DOCKER_TOPOLOGY, "victoriametrics", "http", "/api/v1/write"),
+  healthCheckEndpoint: listenAddress("collector", "health"),
+  telemetryHost: LISTEN_ALL,
+  telemetryPort: SERVICE_PORTS.collector.telemetry,
   hostmetrics: true,
   hostmetricsInterval: "15s",
   hostRootPath: "",
@@ -71,12 +87,9 @@ export const DEFAULT_COLLECTOR_OPTIONS: CollectorOptions = Object.freeze({
   batchTimeout: "10s",
   retryMaxElapsed: "300s",
   debug: false,
-  // The stack's default collector container limit (stack/settings.ts DEFAULT_MEMORY_MB.collector).
-  memoryLimitMib: 56,
+  memoryLimitMib: DEFAULT_COLLECTOR_MEMORY_MIB,
 });
 
-/** Below this the collector cannot start its pipelines (and the stack refuses it too). */
-export const MIN_COLLECTOR_MEMORY_MIB = 32;
 const MAX_COLLECTOR_MEMORY_MIB = 65536;
 
 export class CollectorOptionsError extends Error {
@@ -105,7 +118,7 @@ export function memoryLimiterSettings(memoryLimitMib: number): {
   spikeLimitMib: number;
   goMemLimitMib: number;
 } {
-  const limitMib = Math.floor(memoryLimitMib * 0.8);
+  const limitMib = Math.floor(memoryLimitMib * GO_MEMORY_LIMIT_RATIO);
   const spikeLimitMib = Math.max(1, Math.floor(limitMib * 0.2));
   return { limitMib, spikeLimitMib, goMemLimitMib: limitMib };
 }
@@ -171,12 +184,12 @@ export function resolveCollectorOptions(options: Partial<CollectorOptions> = {})
   ) {
     problems.push(
       `"telemetryHost" is ${JSON.stringify(o.telemetryHost)}: expected a host name or IP address ` +
-        `without port (e.g. "0.0.0.0").`,
+        `without port (e.g. "${LISTEN_ALL}").`,
     );
   }
   if (typeof o.telemetryPort !== "number" || !isPort(o.telemetryPort)) {
     problems.push(
-      `"telemetryPort" is ${JSON.stringify(o.telemetryPort)}: expected an integer port from 1 to 65535 (e.g. 8888).`,
+      `"telemetryPort" is ${JSON.stringify(o.telemetryPort)}: expected an integer port from 1 to 65535 (e.g. ${DEFAULT_COLLECTOR_OPTIONS.telemetryPort}).`,
     );
   } else if (typeof o.telemetryHost === "string") {
     listen.push({ key: "telemetryHost/telemetryPort", host: o.telemetryHost, port: o.telemetryPort });

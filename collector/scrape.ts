@@ -1,5 +1,6 @@
 // VictoriaMetrics' `-promscrape.config` file: it scrapes the collector's own metrics (pipeline health).
 import { stringify } from "yaml";
+import { DOCKER_TOPOLOGY, endpoint } from "../topology";
 
 export interface ScrapeOptions {
   /** `host:port` of the collector's telemetry endpoint as VictoriaMetrics reaches it. */
@@ -10,7 +11,7 @@ export interface ScrapeOptions {
 }
 
 export const DEFAULT_SCRAPE_OPTIONS: ScrapeOptions = Object.freeze({
-  collectorTarget: "otel-collector:8888",
+  collectorTarget: endpoint(DOCKER_TOPOLOGY, "collector", "telemetry"),
   jobName: "otelcol",
   scrapeInterval: "15s",
 });

@@ -3,6 +3,7 @@
 // per metric. Every number comes from the metric's meaning (definitions/semantics.ts).
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import type { Catalogue, ResolvedGroup, ResolvedMetric } from "../definitions";
+import { kindFacts } from "../definitions/kinds";
 import { meanings, type MetricMeaning } from "../definitions/semantics";
 import type { Section } from "./layout";
 import type { Measure, MeasureFilter } from "./measure";
@@ -179,7 +180,8 @@ export function redPanels(ctx: GroupContext, r: MetricMeaning): PanelSpec[] {
   const errors = req.errors.map((e) => meaning(c, e));
   const stats: PanelSpec[] = [];
   const graphs: PanelSpec[] = [];
-  const rateU = rateUnit(r.metric.kind === "histogram" ? "{request}" : r.metric.unit);
+  // A histogram's rate counts its observations (requests), not its unit (seconds).
+  const rateU = rateUnit(kindFacts(r.metric.kind).rate === "count" ? "{request}" : r.metric.unit);
   const withLinks = ctx.links !== undefined ? { links: ctx.links } : {};
   stats.push({
     type: "stat",
@@ -306,7 +308,8 @@ export function usePanels(ctx: GroupContext, group: ResolvedGroup): PanelSpec[] 
     }
     // Counters get a stat only as a utilisation (CPU seconds by state); their rates are details.
     const shared = m.partitions.some((p) => p.inUse !== undefined);
-    if (metric.kind === "histogram" || (metric.kind === "counter" && !shared)) continue;
+    const headline = kindFacts(metric.kind).headline;
+    if (headline === "none" || (headline === "utilisation" && !shared)) continue;
     const stat = valueStat(ctx, m);
     if (stat === undefined) continue;
     stats.push(stat);
@@ -345,8 +348,9 @@ export function detailPanels(ctx: GroupContext, metric: ResolvedMetric): PanelSp
           },
         ]
       : [];
-  switch (metric.kind) {
-    case "counter": {
+  // Exhaustive over the table's `shows`: a new kind picks one of these, or this stops compiling.
+  switch (kindFacts(metric.kind).shows) {
+    case "rate": {
       if (m.uptime) {
         return [
           {
@@ -391,8 +395,7 @@ export function detailPanels(ctx: GroupContext, metric: ResolvedMetric): PanelSp
       ];
       return [...panels, ...utilisation()];
     }
-    case "gauge":
-    case "upDownCounter": {
+    case "value": {
       const unit = valueUnit(metric.unit, metric.kind);
       const panels: PanelSpec[] = [
         {
@@ -422,7 +425,7 @@ export function detailPanels(ctx: GroupContext, metric: ResolvedMetric): PanelSp
       ];
       return [...panels, ...utilisation()];
     }
-    case "histogram": {
+    case "distribution": {
       const unit = valueUnit(metric.unit, metric.kind);
       const panels: PanelSpec[] = [
         {

@@ -5,6 +5,7 @@ import type { SyntaxNode } from "@lezer/common";
 import type { LRParser } from "@lezer/lr";
 import type { Catalogue } from "../definitions";
 import { meanings } from "../definitions/semantics";
+import { kindFacts } from "../definitions/kinds";
 
 // lezer-promql ships ESM types with a CommonJS build: load it with require, typed by @lezer/lr.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -75,7 +76,7 @@ function seriesInfo(ctx: LintContext): Map<string, SeriesInfo> {
       const distinct = m.partitions.filter((p) => p.inUse === undefined).map((p) => p.label);
       for (const s of m.metric.seriesNames) {
         out.set(s, {
-          counter: m.metric.kind === "counter" || m.metric.kind === "histogram",
+          counter: kindFacts(m.metric.kind).monotonic,
           app,
           distinct,
           ...(m.aggregation !== undefined ? { aggregation: m.aggregation } : {}),

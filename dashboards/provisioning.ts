@@ -2,6 +2,7 @@
 // the file provider that loads the generated dashboards. The datasource objects stay plain so the
 // Pulumi stack can hand the same fields to grafana.oss.DataSource.
 import { stringify } from "yaml";
+import { DOCKER_TOPOLOGY, httpUrl } from "../topology";
 
 export interface GrafanaProvisioningOptions {
   /** VictoriaMetrics as Grafana's server reaches it. */
@@ -21,8 +22,8 @@ export interface GrafanaProvisioningOptions {
 }
 
 export const DEFAULT_GRAFANA_PROVISIONING: Readonly<GrafanaProvisioningOptions> = Object.freeze({
-  victoriaMetricsUrl: "http://victoriametrics:8428",
-  jaegerUrl: "http://jaeger:16686",
+  victoriaMetricsUrl: httpUrl(DOCKER_TOPOLOGY, "victoriametrics", "http"),
+  jaegerUrl: httpUrl(DOCKER_TOPOLOGY, "jaeger", "query"),
   dashboardsPath: "/etc/grafana/dashboards",
   folder: "Observability",
   timeInterval: "15s",
@@ -44,7 +45,7 @@ export interface DatasourceDefinition {
 function checkUrl(setting: string, url: string): void {
   if (!/^https?:\/\/[^\s]+$/.test(url)) {
     throw new Error(
-      `Grafana provisioning: ${setting} "${url}" is not an http(s) URL. Fix: give e.g. "http://victoriametrics:8428".`,
+      `Grafana provisioning: ${setting} "${url}" is not an http(s) URL. Fix: give e.g. "${DEFAULT_GRAFANA_PROVISIONING.victoriaMetricsUrl}".`,
     );
   }
 }

@@ -2,6 +2,7 @@
 // meaning (definitions/semantics.ts), so a dashboard never names a series the pipeline does not
 // write and never combines series in a way the catalogue says is meaningless.
 import type { ResolvedMetric } from "../definitions";
+import { kindFacts, kindPhrases, kindsWhere, type KindFacts } from "../definitions/kinds";
 import type { MetricMeaning } from "../definitions/semantics";
 
 /** Label matchers every selector of a dashboard carries (`job=~"$job"` …), in order. */
@@ -41,10 +42,11 @@ function aggregate(op: string, labels: readonly string[], inner: string): string
   return labels.length === 0 ? `${op}(${inner})` : `${op} by (${labels.join(", ")}) (${inner})`;
 }
 
-function expectKind(m: ResolvedMetric, kinds: readonly string[], what: string): void {
-  if (!kinds.includes(m.kind)) {
+/** Refuses a metric whose kind lacks what `what` needs; the kinds that have it are read from the table. */
+function expectKind(m: ResolvedMetric, has: (facts: KindFacts) => boolean, what: string): void {
+  if (!has(kindFacts(m.kind))) {
     throw new Error(
-      `dashboards: ${what} needs a ${kinds.join(" or ")}, but metric "${m.name}" is a ${m.kind}.`,
+      `dashboards: ${what} needs ${kindPhrases(kindsWhere(has))}, but metric "${m.name}" is ${kindFacts(m.kind).phrase}.`,
     );
   }
 }
@@ -61,7 +63,7 @@ export function legendFor(labels: readonly string[], fallback: string): string {
 
 /** The `_bucket`, `_sum` and `_count` series of a histogram, taken from its resolved series names. */
 export function histogramSeries(m: ResolvedMetric): { bucket: string; sum: string; count: string } {
-  expectKind(m, ["histogram"], "a histogram panel");
+  expectKind(m, (k) => k.buckets, "a histogram panel");
   const find = (suffix: string): string => {
     const s = m.seriesNames.find((n) => n === `${m.prometheusName}${suffix}`);
     if (s === undefined) {
@@ -74,12 +76,12 @@ export function histogramSeries(m: ResolvedMetric): { bucket: string; sum: strin
 
 /** The one series that shows a metric exists (a histogram's `_count`). */
 export function presenceSeries(m: ResolvedMetric): string {
-  return m.kind === "histogram" ? histogramSeries(m).count : (m.seriesNames[0] as string);
+  return kindFacts(m.kind).buckets ? histogramSeries(m).count : (m.seriesNames[0] as string);
 }
 
 /** The series counted by a rate: a counter's, or a histogram's `_count`. */
 function eventSeries(m: ResolvedMetric): string {
-  expectKind(m, ["counter", "histogram"], "a rate");
+  expectKind(m, (k) => k.rate !== "none", "a rate");
   return presenceSeries(m);
 }
 
@@ -186,7 +188,7 @@ export function valueOf(
   filters: readonly Filter[] = [],
 ): string {
   const m = meaning.metric;
-  expectKind(m, ["gauge", "upDownCounter"], "a current-value panel");
+  expectKind(m, (k) => k.shows === "value", "a current-value panel");
   refusePartitionSum(meaning, by, filters, "a value");
   const op = meaning.aggregation ?? "sum";
   return aggregate(op, by, selector(m.seriesNames[0] as string, scope, filters));
@@ -203,7 +205,7 @@ export function shareOf(meaning: MetricMeaning, scope: LabelScope, per: readonly
   const keys = [...per, ...attributeLabels(meaning.metric).filter((l) => l !== p.label && !per.includes(l))];
   const used: Filter = { label: p.label, values: p.inUse as readonly string[] };
   const m = meaning.metric;
-  if (m.kind === "counter") {
+  if (kindFacts(m.kind).rate === "series") {
     const r = (f: readonly Filter[]) =>
       aggregate("sum", keys, `rate(${selector(m.seriesNames[0] as string, scope, f)}[${RATE_INTERVAL}])`);
     return `${r([used])} / ${r([])}`;

@@ -2,6 +2,7 @@
 // the grafana-foundation-sdk's `units` constants (the ones Grafana's unit picker uses).
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import type { MetricKind } from "../definitions";
+import { kindFacts } from "../definitions/kinds";
 
 const VALUE_UNITS: Readonly<Record<string, string>> = {
   ns: units.Nanoseconds,
@@ -43,7 +44,7 @@ const TIME_UNITS = new Set(["ns", "us", "ms", "min", "h", "d"]);
 /** The Grafana unit of a metric's values (gauges, up-down counters, histogram quantiles). */
 export function valueUnit(unit: string, kind: MetricKind): string {
   // A dimensionless gauge is a ratio in [0, 1] by OTel convention; a dimensionless count is not.
-  if (unit === "1") return kind === "gauge" ? units.PercentUnit : units.Short;
+  if (unit === "1") return kindFacts(kind).dimensionlessIsRatio ? units.PercentUnit : units.Short;
   return VALUE_UNITS[unit] ?? units.Short;
 }
 

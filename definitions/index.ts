@@ -41,6 +41,8 @@ export {
   UNIT_WORDS,
   unitSuffixes,
 } from "./naming";
+export { kindFacts, kindPhrases, KINDS, kindSeries, kindsWhere } from "./kinds";
+export type { KindFacts } from "./kinds";
 export { hostmetrics } from "./hostmetrics";
 export { otelcol } from "./otelcol";
 export { scotty } from "./scotty";

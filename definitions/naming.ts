@@ -1,6 +1,7 @@
 // OTLP → Prometheus naming, as the collector's `prometheusremotewrite` exporter does it with the
 // default translation strategy UnderscoreEscapingWithSuffixes (prometheus/otlptranslator,
 // metric_namer.go). Kept dependency-free: apps import this module.
+import { kindFacts, kindSeries } from "./kinds";
 import type { MetricKind } from "./types";
 
 /** Main-unit symbol → Prometheus suffix word (otlptranslator `unitMap`). */
@@ -93,8 +94,9 @@ export function prometheusName(name: string, unit: string, kind: MetricKind): st
   // A suffix already present as a token is not added again.
   if (main !== "" && !tokens.includes(main)) tokens.push(main);
   if (per !== "" && per !== "per_" && !tokens.includes(per)) tokens.push(per);
-  if (kind === "counter") tokens = [...tokens.filter((t) => t !== "total"), "total"];
-  if (unit === "1" && kind === "gauge") tokens = [...tokens.filter((t) => t !== "ratio"), "ratio"];
+  const facts = kindFacts(kind);
+  if (facts.totalSuffix) tokens = [...tokens.filter((t) => t !== "total"), "total"];
+  if (unit === "1" && facts.dimensionlessIsRatio) tokens = [...tokens.filter((t) => t !== "ratio"), "ratio"];
   let out = tokens.join("_");
   if (/^[0-9]/.test(out)) out = `_${out}`;
   return out;
@@ -102,8 +104,7 @@ export function prometheusName(name: string, unit: string, kind: MetricKind): st
 
 /** The concrete series names a metric produces in VictoriaMetrics. */
 export function seriesNames(name: string, unit: string, kind: MetricKind): string[] {
-  const base = prometheusName(name, unit, kind);
-  return kind === "histogram" ? [`${base}_bucket`, `${base}_sum`, `${base}_count`] : [base];
+  return kindSeries(prometheusName(name, unit, kind), kind);
 }
 
 /** The Prometheus label name for an OTel attribute key (invalid characters become `_`). */

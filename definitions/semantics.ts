@@ -10,6 +10,7 @@ import type {
   ResolvedMetric,
   ThresholdSpec,
 } from "./types";
+import { kindFacts } from "./kinds";
 import { AGGREGATIONS } from "./types";
 import { DefinitionError } from "./validate";
 
@@ -111,7 +112,8 @@ export function semanticProblems(specs: Specs, list: readonly ResolvedMetric[]):
   for (const m of list) {
     const s = specs[m.key] as MetricSpec;
     const who = `metric "${m.name}" (key ${m.key})`;
-    const valueKind = m.kind === "gauge" || m.kind === "upDownCounter";
+    const facts = kindFacts(m.kind);
+    const valueKind = facts.defaultAggregation !== undefined;
     if (s.title !== undefined && (typeof s.title !== "string" || s.title.trim() === "")) {
       problems.push(`${who}: \`title\` is empty. Fix: give a short title such as "Requests" or drop it.`);
     }
@@ -126,23 +128,19 @@ export function semanticProblems(specs: Specs, list: readonly ResolvedMetric[]):
         );
       }
     }
-    if (
-      valueKind &&
-      isRatioUnit(m.unit) &&
-      (s.aggregation ?? (m.kind === "gauge" ? "avg" : "sum")) === "sum"
-    ) {
+    if (valueKind && isRatioUnit(m.unit) && (s.aggregation ?? facts.defaultAggregation) === "sum") {
       problems.push(
         `${who}: summing a ratio (unit "${m.unit}") across instances is meaningless (three instances at 85% would show 255%). ` +
           `Fix: set \`aggregation\` to "avg", "min" or "max".`,
       );
     }
-    if (m.kind === "counter" && isRatioUnit(m.unit)) {
+    if (facts.rate === "series" && isRatioUnit(m.unit)) {
       problems.push(
         `${who}: a counter with unit "${m.unit}" would be rated into a ratio per second. Fix: make it a gauge, or give it a count unit such as "{request}".`,
       );
     }
     if (s.requests !== undefined) {
-      if (m.kind !== "counter" && m.kind !== "histogram") {
+      if (!facts.requests) {
         problems.push(
           `${who}: requests are rated, and a rate over a ${m.kind} is meaningless. Fix: mark a counter or a histogram as \`requests\`.`,
         );
@@ -150,11 +148,11 @@ export function semanticProblems(specs: Specs, list: readonly ResolvedMetric[]):
       const d = s.requests.duration;
       if (d !== undefined) {
         const dm = byKey.get(d);
-        if (dm === undefined || dm.kind !== "histogram") {
+        if (dm === undefined || !kindFacts(dm.kind).duration) {
           problems.push(
             `${who}: requests.duration "${d}" is ${dm === undefined ? "not a metric key of the catalogue" : `a ${dm.kind}`}. Fix: name the key of a histogram.`,
           );
-        } else if (m.kind === "histogram" && d !== m.key) {
+        } else if (facts.duration && d !== m.key) {
           problems.push(
             `${who}: a histogram marked as requests is its own duration. Fix: drop requests.duration.`,
           );
@@ -163,7 +161,7 @@ export function semanticProblems(specs: Specs, list: readonly ResolvedMetric[]):
       const sat = s.requests.saturation;
       if (sat !== undefined) {
         const sm = byKey.get(sat);
-        if (sm === undefined || (sm.kind !== "gauge" && sm.kind !== "upDownCounter")) {
+        if (sm === undefined || !kindFacts(sm.kind).saturation) {
           problems.push(
             `${who}: requests.saturation "${sat}" is ${sm === undefined ? "not a metric key of the catalogue" : `a ${sm.kind}`}. Fix: name the key of a gauge or up-down counter.`,
           );
@@ -174,11 +172,11 @@ export function semanticProblems(specs: Specs, list: readonly ResolvedMetric[]):
     }
     if (s.failuresOf !== undefined) {
       const base = byKey.get(s.failuresOf);
-      if (m.kind !== "counter") {
+      if (!facts.failures) {
         problems.push(
           `${who}: \`failuresOf\` pairs a failure counter with its requests, but this is a ${m.kind}. Fix: remove it.`,
         );
-      } else if (base === undefined || (base.kind !== "counter" && base.kind !== "histogram")) {
+      } else if (base === undefined || !kindFacts(base.kind).failuresTarget) {
         problems.push(
           `${who}: failuresOf "${s.failuresOf}" is ${base === undefined ? "not a metric key of the catalogue" : `a ${base.kind}`}. Fix: name the counter or histogram whose failures this counts.`,
         );
@@ -187,13 +185,13 @@ export function semanticProblems(specs: Specs, list: readonly ResolvedMetric[]):
       }
     }
     if (s.uptime === true) {
-      if ((m.kind !== "counter" && m.kind !== "gauge") || m.unit !== "s" || m.attributes.length > 0) {
+      if (!facts.uptime || m.unit !== "s" || m.attributes.length > 0) {
         problems.push(
           `${who}: an uptime is a counter or gauge in seconds ("s") without attributes. Fix: change it or drop \`uptime\`.`,
         );
       }
     }
-    if (s.utilisation === true && (m.kind !== "counter" || m.unit !== "s")) {
+    if (s.utilisation === true && (!facts.utilisation || m.unit !== "s")) {
       problems.push(`${who}: \`utilisation\` marks a counter of busy seconds (unit "s"). Fix: remove it.`);
     }
     checkThresholds(who, "thresholds", s.thresholds, problems);
@@ -236,7 +234,7 @@ export function semanticProblems(specs: Specs, list: readonly ResolvedMetric[]):
       }
       if (a.failure !== undefined) {
         subset("failure", a.failure);
-        if (m.kind === "gauge" || m.kind === "upDownCounter") {
+        if (!facts.countsEvents) {
           problems.push(
             `${where}: failure values count failed events, but a ${m.kind} counts no events. Fix: remove \`failure\`.`,
           );
@@ -249,7 +247,7 @@ export function semanticProblems(specs: Specs, list: readonly ResolvedMetric[]):
       }
     }
     const partitioned = Object.values(s.attributes ?? {}).some((a) => a.partition === true);
-    if (partitioned && m.kind === "histogram") {
+    if (partitioned && !facts.partition) {
       problems.push(
         `${who}: a histogram's observations always add up; a partition attribute means nothing here. Fix: remove \`partition\`.`,
       );
@@ -288,19 +286,22 @@ export function meanings(catalogue: Catalogue): ReadonlyMap<string, MetricMeanin
     const failures: FailureMeaning[] = Object.entries(attrs)
       .filter(([, a]) => a.failure !== undefined)
       .map(([key, a]) => ({ key, label: labelOf(key), values: a.failure as readonly string[] }));
-    const valueKind = m.kind === "gauge" || m.kind === "upDownCounter";
+    const facts = kindFacts(m.kind);
+    const valueKind = facts.defaultAggregation !== undefined;
     const r = s.requests;
     const meaning: MetricMeaning = {
       metric: m,
       title: s.title?.trim() ?? defaultTitle(m.name),
-      ...(valueKind ? { aggregation: s.aggregation ?? (m.kind === "gauge" ? "avg" : "sum") } : {}),
+      ...(facts.defaultAggregation !== undefined
+        ? { aggregation: s.aggregation ?? facts.defaultAggregation }
+        : {}),
       ratio: valueKind && isRatioUnit(m.unit),
       partitions,
       failures,
       ...(r !== undefined
         ? {
             requests: {
-              ...(m.kind === "histogram"
+              ...(facts.duration
                 ? { duration: m }
                 : r.duration !== undefined
                   ? { duration: byKey.get(r.duration) as ResolvedMetric }

@@ -18,7 +18,8 @@ import type {
   ResolvedMetric,
   SystemSource,
 } from "./types";
-import { METRIC_KINDS, PROCESS_MEMORY_TYPES, SYSTEM_SOURCES } from "./types";
+import { kindFacts, kindSeries, METRIC_KINDS } from "./kinds";
+import { PROCESS_MEMORY_TYPES, SYSTEM_SOURCES } from "./types";
 
 /** Thrown for an invalid catalogue; `problems` lists every problem found, not only the first. */
 export class DefinitionError extends Error {
@@ -127,11 +128,13 @@ export function observedByProblem(
   metric: Pick<ResolvedMetric, "kind" | "unit" | "attributes">,
 ): string | undefined {
   const { kind, unit, attributes } = metric;
+  // Which kinds a source can be observed as is the kinds table's; the unit and attributes are the source's.
+  const kindFits = kindFacts(kind).observableFrom.includes(source);
   switch (source) {
     case "process.memory": {
       const attr = attributes[0];
       const fits =
-        kind === "gauge" &&
+        kindFits &&
         unit === "By" &&
         attributes.length === 1 &&
         attr?.key === "memory.type" &&
@@ -142,11 +145,11 @@ export function observedByProblem(
         : `a gauge with unit "By" and one attribute "memory.type" whose values are among ${PROCESS_MEMORY_TYPES.join(", ")}`;
     }
     case "process.cpu":
-      return kind === "gauge" && (unit === "%" || unit === "1") && attributes.length === 0
+      return kindFits && (unit === "%" || unit === "1") && attributes.length === 0
         ? undefined
         : `a gauge with unit "%" (percent of one core) or "1" (fraction of one core) and no attributes`;
     case "process.uptime":
-      return (kind === "counter" || kind === "gauge") && unit === "s" && attributes.length === 0
+      return kindFits && unit === "s" && attributes.length === 0
         ? undefined
         : `a counter or gauge with unit "s" and no attributes`;
   }
@@ -241,7 +244,7 @@ function resolveMetric(
           ` the unit field adds the suffix.`,
       );
     }
-    if (kind === "counter" && tokens[tokens.length - 1]?.toLowerCase() === "total") {
+    if (kindFacts(kind).totalSuffix && tokens[tokens.length - 1]?.toLowerCase() === "total") {
       problems.push(
         `${who}: a counter name must not end in "total": the exporter appends "_total" itself. ` +
           `Fix: rename it to "${name.replace(/[._]?total$/i, "")}".`,
@@ -249,7 +252,7 @@ function resolveMetric(
     }
   }
   const b = spec.buckets;
-  if (kind === "histogram") {
+  if (kind !== undefined && kindFacts(kind).buckets) {
     if (!Array.isArray(b) || b.length === 0) {
       problems.push(
         `${who}: a histogram needs bucket boundaries. Fix: set \`buckets\` in the metric's unit.`,
@@ -399,12 +402,7 @@ function resolveMetric(
   if (problems.length > 0 || kind === undefined) return { problems };
   const valid = raw as unknown as MetricSpec;
   const base = naming === "prometheus" ? name : prometheusName(name, unit, kind);
-  const series =
-    naming === "prometheus"
-      ? kind === "histogram"
-        ? [`${base}_bucket`, `${base}_sum`, `${base}_count`]
-        : [base]
-      : seriesNames(name, unit, kind);
+  const series = naming === "prometheus" ? kindSeries(base, kind) : seriesNames(name, unit, kind);
   return {
     problems,
     metric: {

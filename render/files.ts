@@ -1,61 +1,12 @@
-// Every generated file of the stack, as data: the Pulumi stack uploads them into the containers,
-// `npm run render` writes them to disk, the e2e test starts the real peers with them.
-import {
-  collectorConfig,
-  collectorConfigYaml,
-  DEFAULT_SCRAPE_OPTIONS,
-  resolveCollectorOptions,
-  victoriaMetricsScrapeConfig,
-  type CollectorOptions,
-  type ScrapeOptions,
-} from "../collector";
-import {
-  buildDashboards,
-  dashboardProviderYaml,
-  datasourcesYaml,
-  DEFAULT_DASHBOARD_OPTIONS,
-  DEFAULT_GRAFANA_PROVISIONING,
-  serializeDashboard,
-  type DashboardOptions,
-  type GrafanaProvisioningOptions,
-} from "../dashboards";
-import {
-  alertmanagerYaml,
-  ruleFileYaml,
-  ruleGroups,
-  type AlertingOptions,
-  type AlertmanagerOptions,
-} from "../alerts";
-import { hasAlerting, isCatalogue, type Catalogue } from "../definitions";
-import { dashboardsMarkdown, metricsJson, metricsMarkdown } from "./documents";
+// The artifacts of render/artifacts.ts laid out as files: what `npm run render` (cli/render.ts) writes
+// to disk and the e2e tests start the real peers with. The only place that names their paths.
+import { isCatalogue, type Catalogue } from "../definitions";
+import { renderArtifacts, type RenderOptions, type StackArtifacts } from "./artifacts";
 
 /** One generated file: a relative POSIX path and its full content. */
 export interface RenderedFile {
   readonly path: string;
   readonly content: string;
-}
-
-/**
- * Settings of the generated files. Every part is optional; the defaults are the local stack's
- * container names and ports (otel-collector, jaeger, victoriametrics, grafana on one Docker network).
- */
-export interface RenderOptions {
-  readonly collector?: Partial<CollectorOptions>;
-  readonly dashboards?: Partial<DashboardOptions>;
-  readonly grafana?: Partial<GrafanaProvisioningOptions>;
-  /**
-   * VictoriaMetrics' scrape of the collector's own metrics. Defaults: target
-   * `otel-collector:<collector.telemetryPort>`, job = `dashboards.otelcolJob`, interval 15s.
-   */
-  readonly scrape?: Partial<ScrapeOptions>;
-  /**
-   * Rules and Alertmanager config, written only for a catalogue made with defineAlerting.
-   * `windowScale` (default 1) scales every rule window, `for`, interval and Alertmanager timer: for
-   * tests only (alerts/README.md). `alertmanager.webhookUrl` unset: a null receiver.
-   */
-  readonly alerting?: Partial<AlertingOptions> & {
-    readonly alertmanager?: Partial<Omit<AlertmanagerOptions, "windowScale">>;
-  };
 }
 
 /** Where each file goes, relative to the output folder. */
@@ -72,100 +23,40 @@ export const RENDERED_PATHS = Object.freeze({
   alertmanagerConfig: "alertmanager/alertmanager.yml",
 });
 
-/** The stack's collector container as VictoriaMetrics reaches it (its network alias). */
-const COLLECTOR_HOST = "otel-collector";
-
-function defined<T extends object>(o: T | undefined): Partial<T> {
-  return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+/** The artifacts as files, sorted by path (plain code-unit order: the same on every machine). */
+export function artifactFiles(a: StackArtifacts): RenderedFile[] {
+  const files: RenderedFile[] = [
+    { path: RENDERED_PATHS.collectorConfig, content: a.collector.configYaml },
+    { path: RENDERED_PATHS.scrapeConfig, content: a.victoriametrics.scrapeConfigYaml },
+    { path: RENDERED_PATHS.datasources, content: a.grafana.datasourcesYaml },
+    { path: RENDERED_PATHS.dashboardProvider, content: a.grafana.dashboardProviderYaml },
+    { path: RENDERED_PATHS.metricsJson, content: a.documents.metricsJson },
+    { path: RENDERED_PATHS.metricsMarkdown, content: a.documents.metricsMarkdown },
+    { path: RENDERED_PATHS.dashboardsMarkdown, content: a.documents.dashboardsMarkdown },
+    ...(a.alerting
+      ? [
+          { path: RENDERED_PATHS.vmalertRules, content: a.alerting.rulesYaml },
+          { path: RENDERED_PATHS.alertmanagerConfig, content: a.alerting.alertmanagerYaml },
+        ]
+      : []),
+    ...a.grafana.dashboards.map((d) => ({
+      path: `${RENDERED_PATHS.dashboardsDir}/${d.uid}.json`,
+      content: d.json,
+    })),
+  ];
+  return files.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
 }
 
 /**
- * Settings that two generators must agree on. Each defaults to the other's value; set differently,
- * the stack would be inconsistent (empty host dashboards, a pipeline dashboard filtering on a job
- * nobody scrapes, dashboards in a folder the provider does not use), so that is an error.
- */
-function reconcile(options: RenderOptions): {
-  collector: CollectorOptions;
-  dashboards: Partial<DashboardOptions>;
-  grafana: Partial<GrafanaProvisioningOptions>;
-  scrape: ScrapeOptions;
-} {
-  const dashboards = defined(options.dashboards);
-  // hostmetrics: whichever side is set decides for both.
-  const collector = resolveCollectorOptions({
-    ...(dashboards.hostmetrics !== undefined ? { hostmetrics: dashboards.hostmetrics } : {}),
-    ...defined(options.collector),
-  });
-  const grafana = defined(options.grafana);
-  const scrape = defined(options.scrape);
-  const problems: string[] = [];
-
-  const collectorHostmetrics = defined(options.collector).hostmetrics;
-  if (collectorHostmetrics !== undefined && dashboards.hostmetrics !== undefined) {
-    if (collectorHostmetrics !== dashboards.hostmetrics) {
-      problems.push(
-        `collector.hostmetrics is ${collectorHostmetrics} but dashboards.hostmetrics is ${dashboards.hostmetrics}: ` +
-          `the host dashboards ${dashboards.hostmetrics ? "would stay empty" : "would be missing"}. Fix: set both the same.`,
-      );
-    }
-  }
-  const hostmetrics = collector.hostmetrics;
-
-  if (
-    scrape.jobName !== undefined &&
-    dashboards.otelcolJob !== undefined &&
-    scrape.jobName !== dashboards.otelcolJob
-  ) {
-    problems.push(
-      `scrape.jobName "${scrape.jobName}" differs from dashboards.otelcolJob "${dashboards.otelcolJob}": the ` +
-        `pipeline dashboard would find no collector metrics. Fix: set both the same (or only one).`,
-    );
-  }
-  const job = scrape.jobName ?? dashboards.otelcolJob ?? DEFAULT_DASHBOARD_OPTIONS.otelcolJob;
-
-  if (
-    grafana.folder !== undefined &&
-    dashboards.folder !== undefined &&
-    grafana.folder !== dashboards.folder
-  ) {
-    problems.push(
-      `grafana.folder "${grafana.folder}" differs from dashboards.folder "${dashboards.folder}". ` +
-        `Fix: set both the same (or only one).`,
-    );
-  }
-  const folder = grafana.folder ?? dashboards.folder ?? DEFAULT_GRAFANA_PROVISIONING.folder;
-
-  if (problems.length > 0) throw new Error(`Invalid render options:\n  - ${problems.join("\n  - ")}`);
-  return {
-    collector,
-    // The pipeline dashboard draws the memory_limiter's limits from the collector's memory limit.
-    dashboards: {
-      ...dashboards,
-      hostmetrics,
-      otelcolJob: job,
-      folder,
-      collectorMemoryLimitMib: dashboards.collectorMemoryLimitMib ?? collector.memoryLimitMib,
-    },
-    grafana: { ...grafana, folder },
-    scrape: {
-      collectorTarget: scrape.collectorTarget ?? `${COLLECTOR_HOST}:${collector.telemetryPort}`,
-      jobName: job,
-      scrapeInterval: scrape.scrapeInterval ?? DEFAULT_SCRAPE_OPTIONS.scrapeInterval,
-    },
-  };
-}
-
-const SAFE_UID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
-
-/**
- * Every generated file for `catalogue`, sorted by path. Pure and deterministic: the same catalogue
- * and options give the same paths and bytes.
+ * Every generated file for `catalogue`, sorted by path: {@link renderArtifacts} laid out by
+ * {@link artifactFiles}. Pure and deterministic.
  * - `collector/config.yaml`: the OpenTelemetry Collector config;
  * - `victoriametrics/scrape.yaml`: VictoriaMetrics' `-promscrape.config` (the collector's own metrics);
  * - `grafana/provisioning/datasources/datasources.yaml`, `grafana/provisioning/dashboards/dashboards.yaml`;
  * - `grafana/dashboards/<uid>.json`: one bare dashboard model per dashboard;
  * - `metrics.json`, `METRICS.md`: the catalogue, for tools and for review;
- * - `DASHBOARDS.md`: every dashboard's rows and panels (titles, widths, units, queries), for review.
+ * - `DASHBOARDS.md`: every dashboard's rows and panels (titles, widths, units, queries), for review;
+ * - `vmalert/rules.yaml`, `alertmanager/alertmanager.yml`: only for a catalogue made with defineAlerting.
  * @throws for bad options (naming each) or a value that is not a catalogue.
  */
 export function renderFiles(catalogue: Catalogue, options: RenderOptions = {}): RenderedFile[] {
@@ -174,41 +65,7 @@ export function renderFiles(catalogue: Catalogue, options: RenderOptions = {}): 
       "renderFiles: the first argument is not a catalogue. Fix: pass the result of defineMetrics(…).",
     );
   }
-  const o = reconcile(options);
-  const dashboards = buildDashboards(catalogue, o.dashboards);
-  const files: RenderedFile[] = [
-    {
-      path: RENDERED_PATHS.collectorConfig,
-      content: collectorConfigYaml(collectorConfig(catalogue, o.collector)),
-    },
-    { path: RENDERED_PATHS.scrapeConfig, content: victoriaMetricsScrapeConfig(o.scrape) },
-    { path: RENDERED_PATHS.datasources, content: datasourcesYaml(o.grafana) },
-    { path: RENDERED_PATHS.dashboardProvider, content: dashboardProviderYaml(o.grafana) },
-    { path: RENDERED_PATHS.metricsJson, content: metricsJson(catalogue) },
-    { path: RENDERED_PATHS.metricsMarkdown, content: metricsMarkdown(catalogue) },
-    { path: RENDERED_PATHS.dashboardsMarkdown, content: dashboardsMarkdown(dashboards) },
-  ];
-  if (hasAlerting(catalogue)) {
-    const { alertmanager, ...alerting } = options.alerting ?? {};
-    files.push(
-      { path: RENDERED_PATHS.vmalertRules, content: ruleFileYaml(ruleGroups(catalogue, alerting), alerting) },
-      {
-        path: RENDERED_PATHS.alertmanagerConfig,
-        content: alertmanagerYaml({ ...alertmanager, windowScale: alerting.windowScale ?? 1 }),
-      },
-    );
-  }
-  const seen = new Set<string>();
-  for (const d of dashboards) {
-    if (!SAFE_UID.test(d.uid)) {
-      throw new Error(`Dashboard "${d.title}" has uid "${d.uid}", which is not usable as a file name.`);
-    }
-    if (seen.has(d.uid)) throw new Error(`Two dashboards have the uid "${d.uid}".`);
-    seen.add(d.uid);
-    files.push({ path: `${RENDERED_PATHS.dashboardsDir}/${d.uid}.json`, content: serializeDashboard(d) });
-  }
-  // Plain code-unit order, not locale order: the same on every machine.
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return artifactFiles(renderArtifacts(catalogue, options));
 }
 
 /** Counts for a render summary, read back from the files themselves. */

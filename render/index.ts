@@ -1,5 +1,9 @@
-// Public entry point of render/: assembles every generated file. Pure; writing is scripts/render.ts'.
+// Public entry point of render/: every generated artifact of the stack, as typed data
+// (renderArtifacts) and as files (renderFiles). Pure: no I/O. Loading a user's catalogue module
+// (render/load.ts) does I/O and is imported by path by the CLI and the stack, not from here.
+export { renderArtifacts } from "./artifacts";
+export type { DashboardArtifact, RenderOptions, StackArtifacts } from "./artifacts";
 export { catalogueDocument, metricsJson, metricsMarkdown } from "./documents";
 export type { CatalogueDocument, MetricDocument } from "./documents";
-export { RENDERED_PATHS, renderFiles, renderStats } from "./files";
-export type { RenderedFile, RenderOptions, RenderStats } from "./files";
+export { artifactFiles, RENDERED_PATHS, renderFiles, renderStats } from "./files";
+export type { RenderedFile, RenderStats } from "./files";

@@ -1,13 +1,13 @@
 import type { Catalogue } from "../definitions";
-import { loadCatalogue as loadCatalogueModule } from "../render/load";
+import { loadCatalogue } from "../render/load";
 
 /**
  * The catalogue named by config: "scotty" (built in) or a module path, resolved from `cwd` (the
  * Pulumi project folder), whose default export (or `catalogue` export) is made by defineMetrics.
  */
-export function loadCatalogue(spec: string, cwd: string = process.cwd()): Catalogue {
+export function loadConfiguredCatalogue(spec: string, cwd: string = process.cwd()): Catalogue {
   try {
-    return loadCatalogueModule(spec, cwd).catalogue;
+    return loadCatalogue(spec, cwd).catalogue;
   } catch (e) {
     throw new Error(`Config observability-stack:definitions: ${(e as Error).message}`);
   }

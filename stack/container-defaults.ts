@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
+import { GO_MEMORY_LIMIT_RATIO } from "../collector/options";
 import { dockerCpus } from "./settings";
 
 // Shared by every container of the stack: survive reboots and crashes, keep logs bounded.
@@ -58,7 +59,7 @@ export function pinnedImage(name: string, image: string, parent: pulumi.Resource
  * runtime collects harder before the kernel's OOM killer is reached (Go does not read cgroup limits).
  */
 export function goMemLimit(memoryMb: number): string {
-  return `${Math.floor(memoryMb * 0.8)}MiB`;
+  return `${Math.floor(memoryMb * GO_MEMORY_LIMIT_RATIO)}MiB`;
 }
 
 /** Size of the in-memory /tmp every hardened container gets (MiB). */

@@ -15,11 +15,12 @@ import type { RawSettings } from "./settings";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as random from "@pulumi/random";
 
-export { CATALOGUE_DOCS_PATH, ObservabilityStack, stackFiles } from "./observability-stack";
+export { CATALOGUE_DOCS_PATH, ObservabilityStack, stackArtifacts, stackFiles } from "./observability-stack";
 export type { ObservabilityStackArgs } from "./observability-stack";
 export { createStack } from "./program";
 export type { StackSource } from "./program";
 export {
+  configurationTable,
   DEFAULT_CPUS,
   DEFAULT_IMAGES,
   DEFAULT_MEMORY_BUDGET_MB,
@@ -27,12 +28,14 @@ export {
   DEFAULT_PORTS,
   hostEndpoints,
   resolveSettings,
+  SETTING_KEYS,
   StackConfigError,
 } from "./settings";
 export type {
   CpuLimits,
   ExistingGrafanaSettings,
   Images,
+  MemoryBudget,
   MemoryLimits,
   Ports,
   RawSettings,

@@ -1,16 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import {
-  buildDashboards,
-  DEFAULT_GRAFANA_PROVISIONING,
-  datasources,
-  serializeDashboard,
-} from "../dashboards";
 import type { Catalogue } from "../definitions";
-import { renderFiles } from "../render";
-import type { RenderedFile } from "../render";
+import { artifactFiles, renderArtifacts } from "../render";
+import type { RenderedFile, StackArtifacts } from "../render";
 import { Collector, HOST_ROOT_MOUNT } from "./collector";
 import { ExistingGrafana } from "./existing-grafana";
 import { Grafana } from "./grafana";
+import type { GrafanaFile } from "./grafana";
 import { Jaeger } from "./jaeger";
 import { ObservabilityNetwork } from "./network";
 import type { StackSettings } from "./settings";
@@ -28,9 +23,13 @@ export interface ObservabilityStackArgs {
   readonly grafanaToken?: pulumi.Output<string>;
 }
 
-/** The files the stack puts into its containers, rendered from the catalogue for these settings. */
-export function stackFiles(catalogue: Catalogue, s: StackSettings): RenderedFile[] {
-  return renderFiles(catalogue, {
+/**
+ * The artifacts the stack runs, rendered from the catalogue for these settings: one render, read by
+ * every component (and, for an existing Grafana, with the datasource URLs that Grafana reaches).
+ */
+export function stackArtifacts(catalogue: Catalogue, s: StackSettings): StackArtifacts {
+  const eg = s.existingGrafana;
+  return renderArtifacts(catalogue, {
     collector: {
       memoryLimitMib: s.memoryMb.collector,
       hostmetrics: s.hostmetrics,
@@ -40,17 +39,34 @@ export function stackFiles(catalogue: Catalogue, s: StackSettings): RenderedFile
       hostRootPath: s.hostmetrics ? HOST_ROOT_MOUNT : "",
     },
     dashboards: { hostmetrics: s.hostmetrics, jaegerUiUrl: s.jaegerUiUrl },
+    ...(eg ? { grafana: { victoriaMetricsUrl: eg.victoriaMetricsUrl, jaegerUrl: eg.jaegerUrl } } : {}),
   });
+}
+
+/** {@link stackArtifacts} as the files `npm run render` would write for these settings. */
+export function stackFiles(catalogue: Catalogue, s: StackSettings): RenderedFile[] {
+  return artifactFiles(stackArtifacts(catalogue, s));
 }
 
 /** Where the Grafana container keeps the catalogue's documents. */
 export const CATALOGUE_DOCS_PATH = "/etc/grafana/catalogue";
 
-function fileAt(files: readonly RenderedFile[], path: string): string {
-  const f = files.find((x) => x.path === path);
-  if (f === undefined)
-    throw new Error(`render output has no ${path}; files: ${files.map((x) => x.path).join(", ")}`);
-  return f.content;
+/** Where the provisioning files go in the Grafana container (its image's default provisioning path). */
+const GRAFANA_PROVISIONING_PATH = "/etc/grafana/provisioning";
+
+/** The Grafana container's generated files, at their paths in the container. */
+function grafanaFiles(a: StackArtifacts): GrafanaFile[] {
+  const g = a.grafana;
+  return [
+    { path: `${GRAFANA_PROVISIONING_PATH}/datasources/datasources.yaml`, content: g.datasourcesYaml },
+    { path: `${GRAFANA_PROVISIONING_PATH}/dashboards/dashboards.yaml`, content: g.dashboardProviderYaml },
+    ...g.dashboards.map((d) => ({ path: `${g.dashboardsPath}/${d.uid}.json`, content: d.json })),
+    // The catalogue's documents travel with the dashboards they explain, so a PR preview shows a
+    // definitions change in them too.
+    { path: `${CATALOGUE_DOCS_PATH}/DASHBOARDS.md`, content: a.documents.dashboardsMarkdown },
+    { path: `${CATALOGUE_DOCS_PATH}/METRICS.md`, content: a.documents.metricsMarkdown },
+    { path: `${CATALOGUE_DOCS_PATH}/metrics.json`, content: a.documents.metricsJson },
+  ];
 }
 
 /** Jaeger, the Collector, VictoriaMetrics and Grafana (or an existing Grafana) on one private network. */
@@ -87,7 +103,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       );
     }
     const p = s.namePrefix;
-    const files = stackFiles(args.catalogue, s);
+    const artifacts = stackArtifacts(args.catalogue, s);
     this.network = new ObservabilityNetwork(
       `${name}-network`,
       { name: `${p}-${s.networkName}` },
@@ -123,7 +139,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         memoryMb: s.memoryMb.victoriametrics,
         retention: s.retention,
         cpus: s.cpus.victoriametrics,
-        scrapeConfig: fileAt(files, "victoriametrics/scrape.yaml"),
+        scrapeConfig: artifacts.victoriametrics.scrapeConfigYaml,
       },
       { parent: this },
     );
@@ -134,7 +150,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         containerName: `${p}-otel-collector`,
         networkName,
         bindAddress: s.bindAddress,
-        config: fileAt(files, "collector/config.yaml"),
+        config: artifacts.collector.configYaml,
         ports: {
           otlpGrpc: s.ports.otlpGrpc,
           otlpHttp: s.ports.otlpHttp,
@@ -150,47 +166,26 @@ export class ObservabilityStack extends pulumi.ComponentResource {
     );
 
     if (s.existingGrafana !== undefined) {
-      const eg = s.existingGrafana;
-      const dashboards = buildDashboards(args.catalogue, {
-        hostmetrics: s.hostmetrics,
-        jaegerUiUrl: s.jaegerUiUrl,
-      });
       this.existingGrafana = new ExistingGrafana(
         `${name}-grafana`,
         {
-          url: eg.url,
+          url: s.existingGrafana.url,
           token: args.grafanaToken as pulumi.Output<string>,
-          folderTitle: DEFAULT_GRAFANA_PROVISIONING.folder,
+          folderTitle: artifacts.grafana.folder,
           folderUid: `${args.catalogue.name}-observability`,
-          datasources: datasources({
-            ...DEFAULT_GRAFANA_PROVISIONING,
-            victoriaMetricsUrl: eg.victoriaMetricsUrl,
-            jaegerUrl: eg.jaegerUrl,
-          }).map((d) => ({
+          datasources: artifacts.grafana.datasources.map((d) => ({
             name: d.name,
             type: d.type,
             uid: d.uid,
             url: d.url,
-            isDefault: d.isDefault === true,
-            jsonData: d.jsonData ?? {},
+            isDefault: d.isDefault,
+            jsonData: d.jsonData,
           })),
-          dashboards: dashboards.map((d) => ({ uid: d.uid, json: serializeDashboard(d) })),
+          dashboards: artifacts.grafana.dashboards.map((d) => ({ uid: d.uid, json: d.json })),
         },
         { parent: this },
       );
     } else {
-      const grafanaFiles = files
-        .filter((f) => f.path.startsWith("grafana/") || !f.path.includes("/"))
-        .map((f) => ({
-          path: f.path.startsWith("grafana/dashboards/")
-            ? `${DEFAULT_GRAFANA_PROVISIONING.dashboardsPath}/${f.path.slice("grafana/dashboards/".length)}`
-            : f.path.startsWith("grafana/")
-              ? `/etc/grafana/${f.path.slice("grafana/".length)}`
-              : // The catalogue's documents (METRICS.md, metrics.json) travel with the dashboards they
-                // explain, so a PR preview shows a definitions change in them too.
-                `${CATALOGUE_DOCS_PATH}/${f.path}`,
-          content: f.content,
-        }));
       this.grafana = new Grafana(
         `${name}-grafana`,
         {
@@ -204,7 +199,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
           port: s.ports.grafana,
           memoryMb: s.memoryMb.grafana,
           cpus: s.cpus.grafana,
-          files: grafanaFiles,
+          files: grafanaFiles(artifacts),
           adminPassword: args.grafanaAdminPassword as pulumi.Output<string>,
         },
         { parent: this, dependsOn: [this.victoriametrics, this.jaeger] },
@@ -212,14 +207,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
     }
 
     this.endpoints = hostEndpoints(s);
-    const grafanaMb = s.existingGrafana ? 0 : s.memoryMb.grafana;
-    this.memory = {
-      collector: s.memoryMb.collector,
-      victoriametrics: s.memoryMb.victoriametrics,
-      grafana: grafanaMb,
-      jaeger: s.memoryMb.jaeger,
-      budgetedTotal: s.memoryMb.collector + s.memoryMb.victoriametrics + grafanaMb,
-    };
+    this.memory = s.memoryBudget;
     this.registerOutputs({ endpoints: this.endpoints, memory: this.memory });
   }
 }

@@ -1,32 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { Catalogue } from "../definitions";
-import { loadCatalogue } from "./catalogue";
+import { loadConfiguredCatalogue } from "./catalogue";
 import { ObservabilityStack } from "./observability-stack";
 import type { RawSettings } from "./settings";
-import { resolveSettings } from "./settings";
-
-const KEYS: readonly (keyof RawSettings)[] = [
-  "definitions",
-  "images",
-  "bindAddress",
-  "ports",
-  "memoryMb",
-  "memoryBudgetMb",
-  "cpus",
-  "retention",
-  "hostmetrics",
-  "debugExporter",
-  "networkName",
-  "namePrefix",
-  "existingGrafana",
-  "deleteDataOnDestroy",
-  "exposeBeyondLoopback",
-];
+import { resolveSettings, SETTING_KEYS } from "./settings";
 
 function readRaw(config: pulumi.Config): RawSettings {
   const raw: Record<string, unknown> = {};
-  for (const k of KEYS) {
+  for (const k of SETTING_KEYS) {
     const text = config.get(k);
     if (text === undefined) continue;
     // Structured values (objects, numbers, booleans) arrive as JSON text.
@@ -68,7 +50,7 @@ export function createStack(
     );
   }
   const settings = resolveSettings({ ...source.settings, ...configured });
-  const catalogue = source.catalogue ?? loadCatalogue(settings.definitions);
+  const catalogue = source.catalogue ?? loadConfiguredCatalogue(settings.definitions);
 
   let grafanaAdminPassword: pulumi.Output<string> | undefined;
   let generatedPassword: random.RandomPassword | undefined;

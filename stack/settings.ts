@@ -1,5 +1,7 @@
 // Typed, validated stack settings. Pure (no Pulumi import) so that every bad value fails at
 // `pulumi preview` time with a message that names the config key and the fix.
+import { DEFAULT_COLLECTOR_MEMORY_MIB, MIN_COLLECTOR_MEMORY_MIB } from "../collector/options";
+import { SERVICE_PORTS } from "../topology";
 import versions from "../versions.json";
 
 export class StackConfigError extends Error {
@@ -9,70 +11,288 @@ export class StackConfigError extends Error {
   }
 }
 
+/** The services the stack runs as containers (topology/ knows a few more, run by other components). */
 export type ServiceName = "collector" | "jaeger" | "victoriametrics" | "grafana";
 
-export interface Images {
-  readonly collector: string;
-  readonly jaeger: string;
-  readonly victoriametrics: string;
-  readonly grafana: string;
+/** A host port of the stack: the config key under `ports`, and the container port it publishes. */
+interface PortDeclaration {
+  readonly key: string;
+  readonly containerPort: number;
 }
 
-/** Host ports. Container ports are fixed by the images; these are where they are published. */
-export interface Ports {
-  readonly otlpGrpc: number;
-  readonly otlpHttp: number;
-  readonly collectorMetrics: number;
-  readonly collectorHealth: number;
-  readonly jaegerUi: number;
-  readonly victoriametrics: number;
-  readonly grafana: number;
+/** Everything the stack's settings know about one service, declared once. */
+interface ServiceDeclaration {
+  /** Its name in the README's configuration table. */
+  readonly label: string;
+  /** Default image: repository and versions.json's version. */
+  readonly image: string;
+  /** The host ports it publishes; each defaults to the container port. */
+  readonly ports: readonly PortDeclaration[];
+  /** Container memory limit (MiB): default and the least it runs with. */
+  readonly memoryMb: { readonly default: number; readonly min: number };
+  /** Part of memoryBudgetMb (Jaeger's in-memory trace storage is capped on its own). */
+  readonly budgeted: boolean;
+  /** Docker `--cpus` default. */
+  readonly cpus: number;
 }
 
-export interface MemoryLimits {
-  readonly collector: number;
-  readonly victoriametrics: number;
-  readonly grafana: number;
-  readonly jaeger: number;
-}
+/** A Go service's memory floor: below it the runtime and its pipelines do not start. */
+const MIN_GO_SERVICE_MEMORY_MB = MIN_COLLECTOR_MEMORY_MIB;
+
+// Memory: collector + VictoriaMetrics + Grafana = 280 MiB, under the 300 MiB budget; Jaeger (in-memory
+// trace storage) is capped on its own. The end-to-end test checks the real collector's, Jaeger's and
+// VictoriaMetrics' peak anonymous memory against these limits with 15% headroom (measured 2026-12-01
+// with the dashboards' 239 queries: about 29, 12 and 98 MiB; VictoriaMetrics outgrew 96 MiB, and with
+// it the former 250 MiB budget). The collector's default lives in collector/options.ts, which renders
+// the memory_limiter from it.
+// CPUs: a local stack on a developer's machine: the collector and VictoriaMetrics (which ingest and
+// answer the dashboards' queries) and Grafana get one CPU each, Jaeger (in-memory traces) half of one.
+// Go programs since Go 1.25 size GOMAXPROCS to this limit. Docker refuses at `up` a limit above the
+// engine's CPU count.
+/** The stack's services, declared once: defaults, parsing, config keys and the README table read it. */
+export const SERVICES = Object.freeze({
+  collector: {
+    label: "collector",
+    image: `otel/opentelemetry-collector:${versions.collector}`,
+    ports: [
+      { key: "otlpGrpc", containerPort: SERVICE_PORTS.collector.otlpGrpc },
+      { key: "otlpHttp", containerPort: SERVICE_PORTS.collector.otlpHttp },
+      { key: "collectorMetrics", containerPort: SERVICE_PORTS.collector.telemetry },
+      { key: "collectorHealth", containerPort: SERVICE_PORTS.collector.health },
+    ],
+    memoryMb: { default: DEFAULT_COLLECTOR_MEMORY_MIB, min: MIN_COLLECTOR_MEMORY_MIB },
+    budgeted: true,
+    cpus: 1,
+  },
+  jaeger: {
+    label: "Jaeger",
+    image: `jaegertracing/jaeger:${versions.jaeger}`,
+    ports: [{ key: "jaegerUi", containerPort: SERVICE_PORTS.jaeger.query }],
+    memoryMb: { default: 128, min: MIN_GO_SERVICE_MEMORY_MB },
+    budgeted: false,
+    cpus: 0.5,
+  },
+  victoriametrics: {
+    label: "VictoriaMetrics",
+    image: `victoriametrics/victoria-metrics:${versions.victoriametrics}`,
+    ports: [{ key: "victoriametrics", containerPort: SERVICE_PORTS.victoriametrics.http }],
+    memoryMb: { default: 128, min: MIN_GO_SERVICE_MEMORY_MB },
+    budgeted: true,
+    cpus: 1,
+  },
+  grafana: {
+    label: "Grafana",
+    image: `grafana/grafana:${versions.grafana}`,
+    ports: [{ key: "grafana", containerPort: SERVICE_PORTS.grafana.http }],
+    memoryMb: { default: 96, min: 64 },
+    budgeted: true,
+    cpus: 1,
+  },
+} as const satisfies Record<ServiceName, ServiceDeclaration>);
+
+const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
+
+type PortKey = (typeof SERVICES)[ServiceName]["ports"][number]["key"];
+
+/** One value per service. */
+type PerService<T> = { readonly [S in ServiceName]: T };
+
+export type Images = PerService<string>;
+
+/** Host ports. Container ports are fixed by the images (topology/); these are where they are published. */
+export type Ports = { readonly [K in PortKey]: number };
+
+export type MemoryLimits = PerService<number>;
 
 /** CPU limits (Docker `--cpus`, a CFS quota), in CPUs per container. */
-export interface CpuLimits {
-  readonly collector: number;
-  readonly victoriametrics: number;
-  readonly grafana: number;
-  readonly jaeger: number;
+export type CpuLimits = PerService<number>;
+
+function perService<T>(f: (d: ServiceDeclaration, name: ServiceName) => T): PerService<T> {
+  return Object.fromEntries(SERVICE_NAMES.map((n) => [n, f(SERVICES[n], n)])) as unknown as PerService<T>;
+}
+
+export const DEFAULT_IMAGES: Images = perService((d) => d.image);
+export const DEFAULT_PORTS: Ports = Object.fromEntries(
+  SERVICE_NAMES.flatMap((n) => SERVICES[n].ports.map((p) => [p.key, p.containerPort])),
+) as unknown as Ports;
+export const DEFAULT_MEMORY_MB: MemoryLimits = perService((d) => d.memoryMb.default);
+export const DEFAULT_MEMORY_BUDGET_MB = 300;
+export const DEFAULT_CPUS: CpuLimits = perService((d) => d.cpus);
+
+/** Defaults of the plain (one-value) settings. */
+export const DEFAULT_SCALARS = Object.freeze({
+  definitions: "scotty",
+  bindAddress: "127.0.0.1",
+  retention: "30d",
+  hostmetrics: true,
+  debugExporter: false,
+  exposeBeyondLoopback: false,
+  deleteDataOnDestroy: false,
+  namePrefix: "obs",
+  networkName: "observability",
+});
+
+/** One config key: its default and its description, as the README's configuration table shows them. */
+interface SettingDeclaration {
+  /** Markdown. */
+  readonly default: string;
+  /** Markdown; "" for none. */
+  readonly doc: string;
+}
+
+const code = (v: unknown): string => `\`${typeof v === "string" ? v : JSON.stringify(v)}\``;
+const perServiceText = (v: PerService<number>): string => SERVICE_NAMES.map((n) => `${n} ${v[n]}`).join(", ");
+
+/**
+ * Every config key of the namespace `observability-stack` (`pulumi config set <key> <value>`) that
+ * resolveSettings reads, in the README's order. program.ts reads exactly these keys.
+ */
+export const SETTINGS = Object.freeze({
+  definitions: {
+    default: code(DEFAULT_SCALARS.definitions),
+    doc: "or a module path whose default export is a catalogue",
+  },
+  bindAddress: { default: code(DEFAULT_SCALARS.bindAddress), doc: "host address of the published ports" },
+  ports: { default: code(DEFAULT_PORTS), doc: "a port used twice fails at preview" },
+  images: {
+    default: `\`versions.json\` (${SERVICE_NAMES.map((n) => `${SERVICES[n].label} ${versions[n]}`).join(", ")})`,
+    doc: "exact tags only",
+  },
+  memoryMb: {
+    default: perServiceText(DEFAULT_MEMORY_MB),
+    doc: `MiB per container, at least ${SERVICE_NAMES.map((n) => `${n} ${SERVICES[n].memoryMb.min}`).join(", ")}`,
+  },
+  memoryBudgetMb: {
+    default: String(DEFAULT_MEMORY_BUDGET_MB),
+    doc: `${SERVICE_NAMES.filter((n) => SERVICES[n].budgeted)
+      .map((n) => SERVICES[n].label)
+      .join(" + ")} must fit`,
+  },
+  cpus: {
+    default: perServiceText(DEFAULT_CPUS),
+    doc: "CPUs per container (Docker `--cpus`), 0.1 to the engine's CPU count",
+  },
+  retention: {
+    default: code(DEFAULT_SCALARS.retention),
+    doc: "VictoriaMetrics `-retentionPeriod`, unit required, at least one day (checked at preview)",
+  },
+  hostmetrics: {
+    default: code(DEFAULT_SCALARS.hostmetrics),
+    doc: "the collector's host metrics receiver; also mounts the host's `/` read-only at `/hostfs`",
+  },
+  debugExporter: { default: code(DEFAULT_SCALARS.debugExporter), doc: "the collector's `debug` exporter" },
+  exposeBeyondLoopback: {
+    default: code(DEFAULT_SCALARS.exposeBeyondLoopback),
+    doc: 'must be `true` for a `bindAddress` outside 127.0.0.0/8 (see "Security")',
+  },
+  deleteDataOnDestroy: {
+    default: code(DEFAULT_SCALARS.deleteDataOnDestroy),
+    doc: "`true`: `pulumi destroy` also removes the data volumes",
+  },
+  namePrefix: { default: code(DEFAULT_SCALARS.namePrefix), doc: "container, volume and network names" },
+  networkName: {
+    default: code(DEFAULT_SCALARS.networkName),
+    doc: "the Docker network's name (after the prefix)",
+  },
+  existingGrafana: {
+    default: "unset",
+    doc:
+      '`{"url":"https://grafana.example.com"}` (with the secret `grafanaToken`): no Grafana container; ' +
+      "datasources, a folder and the dashboards are managed there through `@pulumiverse/grafana`",
+  },
+} as const satisfies Record<string, SettingDeclaration>);
+
+/** The secret config keys (`pulumi config set --secret`), read by program.ts. */
+export const SECRET_SETTINGS = Object.freeze({
+  grafanaAdminPassword: { default: "generated", doc: "the Grafana container's admin password" },
+  grafanaToken: { default: "unset", doc: "a service-account token of the `existingGrafana`" },
+} as const satisfies Record<string, SettingDeclaration>);
+
+export type SettingKey = keyof typeof SETTINGS;
+
+/** The config keys resolveSettings reads, in declaration order. */
+export const SETTING_KEYS = Object.keys(SETTINGS) as readonly SettingKey[];
+
+/** Raw values as they come from Pulumi config (any may be missing or of the wrong type). */
+export type RawSettings = { readonly [K in SettingKey]?: unknown };
+
+/**
+ * The README's configuration table (header and one row per key), made from the declarations above:
+ * README.md must hold exactly these lines (stack/settings.test.ts checks it).
+ */
+export function configurationTable(): string[] {
+  const row = (key: string, d: SettingDeclaration): string => `| \`${key}\` | ${d.default} | ${d.doc} |`;
+  return [
+    "| key | default | |",
+    "| --- | --- | --- |",
+    ...Object.entries(SETTINGS).map(([k, d]) => row(k, d)),
+    ...Object.entries(SECRET_SETTINGS).map(([k, d]) => row(k, d).replace(/^\| `(\w+)`/, "| `$1` (secret)")),
+  ];
+}
+
+/** Memory limits (MiB) as the stack applies them, and the budgeted total; computed only here. */
+export interface MemoryBudget extends MemoryLimits {
+  /** The budgeted containers' sum (collector + VictoriaMetrics + Grafana, unless Grafana is external). */
+  readonly budgetedTotal: number;
 }
 
 export interface ExistingGrafanaSettings {
   readonly url: string;
-  /** Datasource URLs as that Grafana reaches them (it is not on the stack's Docker network). */
+  /**
+   * Datasource URLs as that Grafana reaches them (it is not on the stack's Docker network).
+   * @default `http://<bindAddress>:<ports.victoriametrics>`
+   */
   readonly victoriaMetricsUrl: string;
+  /** @default `http://<bindAddress>:<ports.jaegerUi>` */
   readonly jaegerUrl: string;
 }
 
 export interface StackSettings {
-  /** "scotty" or the path of a module whose default export is a catalogue. */
+  /**
+   * "scotty" or the path of a module whose default export is a catalogue.
+   * @default "scotty"
+   */
   readonly definitions: string;
+  /** @default DEFAULT_IMAGES (versions.json) */
   readonly images: Images;
+  /** @default "127.0.0.1" */
   readonly bindAddress: string;
+  /** @default DEFAULT_PORTS (each container port) */
   readonly ports: Ports;
-  /** Memory limits in MiB. */
+  /**
+   * Memory limits in MiB.
+   * @default DEFAULT_MEMORY_MB
+   */
   readonly memoryMb: MemoryLimits;
-  /** Budget for collector + VictoriaMetrics + Grafana, in MiB (Jaeger is capped on its own). */
+  /**
+   * Budget for collector + VictoriaMetrics + Grafana, in MiB (Jaeger is capped on its own).
+   * @default DEFAULT_MEMORY_BUDGET_MB
+   */
   readonly memoryBudgetMb: number;
+  /** memoryMb as applied (Grafana 0 when external) and the budgeted total. Derived, not a config key. */
+  readonly memoryBudget: MemoryBudget;
   /**
    * CPU limit of each container.
    * @default DEFAULT_CPUS
    */
   readonly cpus: CpuLimits;
-  /** VictoriaMetrics -retentionPeriod, with an explicit unit (a bare number would mean months). */
+  /**
+   * VictoriaMetrics -retentionPeriod, with an explicit unit (a bare number would mean months).
+   * @default "30d"
+   */
   readonly retention: string;
+  /** @default true */
   readonly hostmetrics: boolean;
+  /** @default false */
   readonly debugExporter: boolean;
+  /** @default "observability" */
   readonly networkName: string;
-  /** Prefix of container, volume and network names, so two stacks can live on one engine. */
+  /**
+   * Prefix of container, volume and network names, so two stacks can live on one engine.
+   * @default "obs"
+   */
   readonly namePrefix: string;
+  /** @default undefined (a Grafana container) */
   readonly existingGrafana?: ExistingGrafanaSettings;
   /**
    * Delete the data volumes (metrics history, Grafana database) on `pulumi destroy`.
@@ -86,69 +306,12 @@ export interface StackSettings {
    * @default false
    */
   readonly exposeBeyondLoopback: boolean;
-  /** The Jaeger UI as a browser reaches it, for dashboard links. */
+  /**
+   * The Jaeger UI as a browser reaches it, for dashboard links. Derived, not a config key.
+   * @default `http://<bindAddress>:<ports.jaegerUi>`
+   */
   readonly jaegerUiUrl: string;
 }
-
-/** Raw values as they come from Pulumi config (any may be missing or of the wrong type). */
-export interface RawSettings {
-  readonly definitions?: unknown;
-  readonly images?: unknown;
-  readonly bindAddress?: unknown;
-  readonly ports?: unknown;
-  readonly memoryMb?: unknown;
-  readonly memoryBudgetMb?: unknown;
-  readonly cpus?: unknown;
-  readonly retention?: unknown;
-  readonly hostmetrics?: unknown;
-  readonly debugExporter?: unknown;
-  readonly networkName?: unknown;
-  readonly namePrefix?: unknown;
-  readonly existingGrafana?: unknown;
-  readonly deleteDataOnDestroy?: unknown;
-  readonly exposeBeyondLoopback?: unknown;
-}
-
-export const DEFAULT_IMAGES: Images = {
-  collector: `otel/opentelemetry-collector:${versions.collector}`,
-  jaeger: `jaegertracing/jaeger:${versions.jaeger}`,
-  victoriametrics: `victoriametrics/victoria-metrics:${versions.victoriametrics}`,
-  grafana: `grafana/grafana:${versions.grafana}`,
-};
-
-export const DEFAULT_PORTS: Ports = {
-  otlpGrpc: 4317,
-  otlpHttp: 4318,
-  collectorMetrics: 8888,
-  collectorHealth: 13133,
-  jaegerUi: 16686,
-  victoriametrics: 8428,
-  grafana: 3000,
-};
-
-// collector + VictoriaMetrics + Grafana = 280 MiB, under the 300 MiB budget; Jaeger (in-memory
-// trace storage) is capped on its own. The end-to-end test checks the real collector's, Jaeger's and
-// VictoriaMetrics' peak anonymous memory against these limits with 15% headroom (measured 2026-12-01
-// with the dashboards' 239 queries: about 29, 12 and 98 MiB; VictoriaMetrics outgrew 96 MiB, and with
-// it the former 250 MiB budget).
-export const DEFAULT_MEMORY_MB: MemoryLimits = {
-  collector: 56,
-  victoriametrics: 128,
-  grafana: 96,
-  jaeger: 128,
-};
-export const DEFAULT_MEMORY_BUDGET_MB = 300;
-
-// A local stack on a developer's machine: the collector and VictoriaMetrics (which ingest and
-// answer the dashboards' queries) and Grafana get one CPU each, Jaeger (in-memory traces) half of one.
-// Go programs since Go 1.25 size GOMAXPROCS to this limit. Docker refuses at `up` a limit above the
-// engine's CPU count.
-export const DEFAULT_CPUS: CpuLimits = {
-  collector: 1,
-  victoriametrics: 1,
-  grafana: 1,
-  jaeger: 0.5,
-};
 
 /**
  * The `cpus` text for the Docker provider: the text it reads back from the engine for this many CPUs,
@@ -233,6 +396,8 @@ function int(key: string, raw: unknown, dflt: number, min: number, max: number):
   return n;
 }
 
+const MAX_MEMORY_MB = 65536;
+
 const IMAGE = /^([a-z0-9.-]+(:\d+)?\/)?[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?(@sha256:[a-f0-9]{64})?$/;
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
@@ -272,7 +437,7 @@ function retention(raw: unknown): string {
   const v = str(
     "retention",
     raw,
-    "30d",
+    DEFAULT_SCALARS.retention,
     /^\d+[hdwy]$/,
     'a number with a unit h, d, w or y such as "30d" (a bare number would mean months)',
   );
@@ -292,23 +457,29 @@ function browserHost(bindAddress: string): string {
 
 /** Validates raw config values and fills in defaults. Throws {@link StackConfigError}. */
 export function resolveSettings(raw: RawSettings): StackSettings {
-  const definitions = str("definitions", raw.definitions, "scotty");
-  const imgRaw = objectOf("images", raw.images, Object.keys(DEFAULT_IMAGES));
-  const images: Images = {
-    collector: image("images.collector", imgRaw.collector, DEFAULT_IMAGES.collector),
-    jaeger: image("images.jaeger", imgRaw.jaeger, DEFAULT_IMAGES.jaeger),
-    victoriametrics: image("images.victoriametrics", imgRaw.victoriametrics, DEFAULT_IMAGES.victoriametrics),
-    grafana: image("images.grafana", imgRaw.grafana, DEFAULT_IMAGES.grafana),
-  };
+  const unknownKeys = Object.keys(raw).filter((k) => !(k in SETTINGS));
+  if (unknownKeys.length > 0) {
+    throw new StackConfigError(
+      unknownKeys[0] as string,
+      `not a setting of the stack. Fix: use one of ${SETTING_KEYS.join(", ")}.`,
+    );
+  }
+  const definitions = str("definitions", raw.definitions, DEFAULT_SCALARS.definitions);
+  const imgRaw = objectOf("images", raw.images, SERVICE_NAMES);
+  const images = perService((d, n) => image(`images.${n}`, imgRaw[n], d.image));
   const bindAddress = str(
     "bindAddress",
     raw.bindAddress,
-    "127.0.0.1",
+    DEFAULT_SCALARS.bindAddress,
     IPV4,
     "an IPv4 address such as 127.0.0.1 or 0.0.0.0",
   );
 
-  const exposeBeyondLoopback = bool("exposeBeyondLoopback", raw.exposeBeyondLoopback, false);
+  const exposeBeyondLoopback = bool(
+    "exposeBeyondLoopback",
+    raw.exposeBeyondLoopback,
+    DEFAULT_SCALARS.exposeBeyondLoopback,
+  );
   if (!bindAddress.startsWith("127.") && !exposeBeyondLoopback) {
     throw new StackConfigError(
       "bindAddress",
@@ -338,27 +509,13 @@ export function resolveSettings(raw: RawSettings): StackSettings {
     seen.set(p, k);
   }
 
-  const memRaw = objectOf("memoryMb", raw.memoryMb, Object.keys(DEFAULT_MEMORY_MB));
-  const memoryMb: MemoryLimits = {
-    collector: int("memoryMb.collector", memRaw.collector, DEFAULT_MEMORY_MB.collector, 32, 65536),
-    victoriametrics: int(
-      "memoryMb.victoriametrics",
-      memRaw.victoriametrics,
-      DEFAULT_MEMORY_MB.victoriametrics,
-      32,
-      65536,
-    ),
-    grafana: int("memoryMb.grafana", memRaw.grafana, DEFAULT_MEMORY_MB.grafana, 64, 65536),
-    jaeger: int("memoryMb.jaeger", memRaw.jaeger, DEFAULT_MEMORY_MB.jaeger, 32, 65536),
-  };
+  const memRaw = objectOf("memoryMb", raw.memoryMb, SERVICE_NAMES);
+  const memoryMb = perService((d, n) =>
+    int(`memoryMb.${n}`, memRaw[n], d.memoryMb.default, d.memoryMb.min, MAX_MEMORY_MB),
+  );
   const memoryBudgetMb = int("memoryBudgetMb", raw.memoryBudgetMb, DEFAULT_MEMORY_BUDGET_MB, 1, 1 << 20);
-  const cpusRaw = objectOf("cpus", raw.cpus, Object.keys(DEFAULT_CPUS));
-  const cpus = Object.fromEntries(
-    (Object.keys(DEFAULT_CPUS) as (keyof CpuLimits)[]).map((k) => [
-      k,
-      cpuLimit(`cpus.${k}`, cpusRaw[k], DEFAULT_CPUS[k]),
-    ]),
-  ) as unknown as CpuLimits;
+  const cpusRaw = objectOf("cpus", raw.cpus, SERVICE_NAMES);
+  const cpus = perService((d, n) => cpuLimit(`cpus.${n}`, cpusRaw[n], d.cpus));
 
   const existingRaw =
     raw.existingGrafana === undefined
@@ -379,12 +536,15 @@ export function resolveSettings(raw: RawSettings): StackSettings {
               ? `http://${host}:${ports.jaegerUi}`
               : url("existingGrafana.jaegerUrl", existingRaw.jaegerUrl),
         };
-  const budgeted = memoryMb.collector + memoryMb.victoriametrics + (existingGrafana ? 0 : memoryMb.grafana);
+  const applied = perService((d, n) => (n === "grafana" && existingGrafana ? 0 : memoryMb[n]));
+  const budgetedNames = SERVICE_NAMES.filter((n) => SERVICES[n].budgeted && applied[n] > 0);
+  const budgeted = budgetedNames.reduce((sum, n) => sum + applied[n], 0);
+  const memoryBudget: MemoryBudget = { ...applied, budgetedTotal: budgeted };
   if (budgeted > memoryBudgetMb) {
     throw new StackConfigError(
       "memoryMb",
-      `collector (${memoryMb.collector}) + victoriametrics (${memoryMb.victoriametrics})` +
-        `${existingGrafana ? "" : ` + grafana (${memoryMb.grafana})`} = ${budgeted} MiB, over memoryBudgetMb ${memoryBudgetMb}.` +
+      `${budgetedNames.map((n) => `${n} (${applied[n]})`).join(" + ")} = ${budgeted} MiB, ` +
+        `over memoryBudgetMb ${memoryBudgetMb}.` +
         ` Fix: lower a limit or raise observability-stack:memoryBudgetMb.`,
     );
   }
@@ -396,26 +556,31 @@ export function resolveSettings(raw: RawSettings): StackSettings {
     ports,
     memoryMb,
     memoryBudgetMb,
+    memoryBudget,
     cpus,
     retention: retention(raw.retention),
-    hostmetrics: bool("hostmetrics", raw.hostmetrics, true),
-    debugExporter: bool("debugExporter", raw.debugExporter, false),
+    hostmetrics: bool("hostmetrics", raw.hostmetrics, DEFAULT_SCALARS.hostmetrics),
+    debugExporter: bool("debugExporter", raw.debugExporter, DEFAULT_SCALARS.debugExporter),
     networkName: str(
       "networkName",
       raw.networkName,
-      "observability",
+      DEFAULT_SCALARS.networkName,
       /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/,
       "a Docker network name",
     ),
     namePrefix: str(
       "namePrefix",
       raw.namePrefix,
-      "obs",
+      DEFAULT_SCALARS.namePrefix,
       /^[a-z0-9][a-z0-9-]*$/,
       "lower-case letters, digits and -",
     ),
     ...(existingGrafana ? { existingGrafana } : {}),
-    deleteDataOnDestroy: bool("deleteDataOnDestroy", raw.deleteDataOnDestroy, false),
+    deleteDataOnDestroy: bool(
+      "deleteDataOnDestroy",
+      raw.deleteDataOnDestroy,
+      DEFAULT_SCALARS.deleteDataOnDestroy,
+    ),
     exposeBeyondLoopback,
     jaegerUiUrl: `http://${host}:${ports.jaegerUi}`,
   };
