@@ -29,6 +29,25 @@ export const MAX_FAST_PATH_CELLS = 4096;
 export const OVERFLOW_ATTRIBUTES: Attributes = Object.freeze({ "otel.metric.overflow": true });
 
 /**
+ * The attributes a bound handle keeps: a copy taken at `bind`, so that an app mutating its object later
+ * changes nothing. Copied with `for…in`, the walk `AttributeIndex.resolve` does, so the copy resolves
+ * exactly as the original would have; primitives and null (untyped code) are kept as they are. Never
+ * throws: an object whose properties throw is kept itself, and fails (reported) at each recording, as
+ * the unbound call does.
+ */
+export function snapshotAttributes(attributes: unknown): Attributes | undefined {
+  if (attributes === null || typeof attributes !== "object") return attributes as Attributes | undefined;
+  try {
+    const copy: Record<string, unknown> = {};
+    const source = attributes as Record<string, unknown>;
+    for (const key in source) copy[key] = source[key];
+    return Object.freeze(copy) as Attributes;
+  } catch {
+    return attributes as Attributes;
+  }
+}
+
+/**
  * Sums (counters, up-down counters, histogram sums) are kept within ±MAX_SUM, a quarter of the double
  * range, on both paths. A recording that would go beyond is refused: OTLP/JSON sends Infinity as null
  * and the collector refuses the whole request. A quarter, not the whole range: the SDK path exports
@@ -120,7 +139,7 @@ abstract class FastStorage {
    * The series an attribute set records into, claimed at its first use; -1 (reported, not thrown) for
    * a set the definition does not allow. One place for every instrument's hot path.
    */
-  protected seriesOf(attributes: Attributes | undefined): number {
+  seriesOf(attributes: Attributes | undefined): number {
     const cell = attributes == null ? 0 : this.index.resolve(attributes);
     if (cell >= 0) {
       const s = this.slot[cell]!;
@@ -166,6 +185,11 @@ abstract class FastStorage {
 
   protected abstract initSeries(series: number): void;
 
+  /** @internal An unexpected exception in a recording: reported, never rethrown. */
+  reportError(method: string, e: unknown): void {
+    this.reporter.error(`${this.metric.name}.${method}`, e);
+  }
+
   protected rejectAttributes(attributes: Attributes): void {
     this.reporter.drop(describeRejected(this.metric, attributes));
   }
@@ -199,7 +223,7 @@ export class FastSum extends FastStorage {
   private readonly sums: Float64Array;
   private readonly monotonic: boolean;
   /** The smallest value accepted: 0 for counters, -MAX_SUM for up-down counters. */
-  private readonly least: number;
+  readonly least: number;
 
   constructor(metric: ResolvedMetric, reporter: Reporter) {
     super(metric, reporter);
@@ -215,22 +239,36 @@ export class FastSum extends FastStorage {
       // One comparison chain rejects non-numbers, NaN, infinities, (for counters) negatives, and values
       // no sum could take; before the set is looked up, so that a refused recording claims no series.
       if (typeof value !== "number" || !(value <= MAX_SUM && value >= this.least)) {
-        if (typeof value !== "number" || value - value !== 0 || (this.monotonic && value < 0)) {
-          this.rejectValue(value, this.monotonic ? "a finite number ≥ 0" : "a finite number");
-        } else this.refuseSum();
+        this.refuseValue(value);
         return;
       }
       const s = this.seriesOf(attributes);
-      if (s < 0) return;
-      const sum = this.sums[s]! + value;
-      if (sum > MAX_SUM || sum < -MAX_SUM) {
-        this.refuseSum();
-        return;
-      }
-      this.sums[s] = sum;
+      if (s >= 0) this.addAt(s, value);
     } catch (e) {
       this.reporter.error(`${this.metric.name}.add`, e);
     }
+  }
+
+  /** A handle for one attribute set: its `add` skips the attribute lookup (see {@link BoundSum}). */
+  bind(attributes?: Attributes): BoundSum {
+    return new BoundSum(this, snapshotAttributes(attributes));
+  }
+
+  /** @internal The checks of `add` for a value outside the accepted range, reported. */
+  refuseValue(value: unknown): void {
+    if (typeof value !== "number" || value - value !== 0 || (this.monotonic && value < 0)) {
+      this.rejectValue(value, this.monotonic ? "a finite number ≥ 0" : "a finite number");
+    } else this.refuseSum();
+  }
+
+  /** @internal Adds an accepted value to a series, unless the sum would leave ±MAX_SUM. */
+  addAt(s: number, value: number): void {
+    const sum = this.sums[s]! + value;
+    if (sum > MAX_SUM || sum < -MAX_SUM) {
+      this.refuseSum();
+      return;
+    }
+    this.sums[s] = sum;
   }
 
   collect(endTime: HrTime): SumMetricData | undefined {
@@ -268,6 +306,21 @@ export class FastGauge extends FastStorage {
     } catch (e) {
       this.reporter.error(`${this.metric.name}.record`, e);
     }
+  }
+
+  /** A handle for one attribute set: its `record` skips the attribute lookup (see {@link BoundGauge}). */
+  bind(attributes?: Attributes): BoundGauge {
+    return new BoundGauge(this, snapshotAttributes(attributes));
+  }
+
+  /** @internal */
+  refuseValue(value: unknown): void {
+    this.rejectValue(value, "a finite number");
+  }
+
+  /** @internal */
+  setAt(s: number, value: number): void {
+    this.values[s] = value;
   }
 
   collect(endTime: HrTime): GaugeMetricData | undefined {
@@ -320,32 +373,47 @@ export class FastHistogram extends FastStorage {
   record(value: number, attributes?: Attributes): void {
     try {
       if (typeof value !== "number" || !(value >= 0 && value <= MAX_SUM)) {
-        if (typeof value !== "number" || !(value >= 0) || value === Infinity) {
-          this.rejectValue(value, "a finite number ≥ 0");
-        } else this.refuseSum();
+        this.refuseValue(value);
         return;
       }
       const s = this.seriesOf(attributes);
-      if (s < 0) return;
-      const rows = this.rows;
-      const o = s * this.width;
-      const sum = rows[o + 1]! + value;
-      if (sum > MAX_SUM) {
-        this.refuseSum();
-        return;
-      }
-      rows[o]! += 1;
-      rows[o + 1] = sum;
-      if (value < rows[o + 2]!) rows[o + 2] = value;
-      if (value > rows[o + 3]!) rows[o + 3] = value;
-      // Linear scan: bucket lists are short (≤ ~20), where it beats a binary search.
-      const bounds = this.bounds;
-      let b = 0;
-      while (b < bounds.length && bounds[b]! < value) b++;
-      rows[o + 4 + b]! += 1;
+      if (s >= 0) this.recordAt(s, value);
     } catch (e) {
       this.reporter.error(`${this.metric.name}.record`, e);
     }
+  }
+
+  /** A handle for one attribute set: its `record` skips the attribute lookup (see {@link BoundHistogram}). */
+  bind(attributes?: Attributes): BoundHistogram {
+    return new BoundHistogram(this, snapshotAttributes(attributes));
+  }
+
+  /** @internal */
+  refuseValue(value: unknown): void {
+    if (typeof value !== "number" || !(value >= 0) || value === Infinity) {
+      this.rejectValue(value, "a finite number ≥ 0");
+    } else this.refuseSum();
+  }
+
+  /** @internal Records an accepted value into a series' row, unless its sum would pass MAX_SUM. */
+  recordAt(s: number, value: number): void {
+    // Read at every call: the rows are reallocated as series appear.
+    const rows = this.rows;
+    const o = s * this.width;
+    const sum = rows[o + 1]! + value;
+    if (sum > MAX_SUM) {
+      this.refuseSum();
+      return;
+    }
+    rows[o]! += 1;
+    rows[o + 1] = sum;
+    if (value < rows[o + 2]!) rows[o + 2] = value;
+    if (value > rows[o + 3]!) rows[o + 3] = value;
+    // Linear scan: bucket lists are short (≤ ~20), where it beats a binary search.
+    const bounds = this.bounds;
+    let b = 0;
+    while (b < bounds.length && bounds[b]! < value) b++;
+    rows[o + 4 + b]! += 1;
   }
 
   collect(endTime: HrTime): HistogramMetricData | undefined {
@@ -367,6 +435,98 @@ export class FastHistogram extends FastStorage {
         };
       }),
     };
+  }
+}
+
+/**
+ * Bound handles. A handle keeps its attribute set and, once it has recorded, the series that set
+ * records into: later recordings go straight to that series. The series is claimed at the first
+ * recording, not at `bind`, and through the same `seriesOf` as the unbound call, so the order of
+ * series, the cardinality limit, `maxValues` and the overflow series come out exactly as they would
+ * unbound. A series number never changes (a set keeps its series, or the overflow series, for the
+ * life of the process), so caching it is safe across collections. A set that is refused (undeclared
+ * keys or values) is not cached: every recording is then dropped and reported, as unbound.
+ */
+export class BoundSum {
+  private s = -1;
+  constructor(
+    private readonly storage: FastSum,
+    private readonly attributes: Attributes | undefined,
+  ) {}
+
+  add(value: number): void {
+    const storage = this.storage;
+    try {
+      if (typeof value !== "number" || !(value <= MAX_SUM && value >= storage.least)) {
+        storage.refuseValue(value);
+        return;
+      }
+      let s = this.s;
+      if (s < 0) {
+        s = storage.seriesOf(this.attributes);
+        if (s < 0) return;
+        this.s = s;
+      }
+      storage.addAt(s, value);
+    } catch (e) {
+      storage.reportError("add", e);
+    }
+  }
+}
+
+/** A gauge's bound handle (see {@link BoundSum}). */
+export class BoundGauge {
+  private s = -1;
+  constructor(
+    private readonly storage: FastGauge,
+    private readonly attributes: Attributes | undefined,
+  ) {}
+
+  record(value: number): void {
+    const storage = this.storage;
+    try {
+      if (typeof value !== "number" || value - value !== 0) {
+        storage.refuseValue(value);
+        return;
+      }
+      let s = this.s;
+      if (s < 0) {
+        s = storage.seriesOf(this.attributes);
+        if (s < 0) return;
+        this.s = s;
+      }
+      storage.setAt(s, value);
+    } catch (e) {
+      storage.reportError("record", e);
+    }
+  }
+}
+
+/** A histogram's bound handle (see {@link BoundSum}). */
+export class BoundHistogram {
+  private s = -1;
+  constructor(
+    private readonly storage: FastHistogram,
+    private readonly attributes: Attributes | undefined,
+  ) {}
+
+  record(value: number): void {
+    const storage = this.storage;
+    try {
+      if (typeof value !== "number" || !(value >= 0 && value <= MAX_SUM)) {
+        storage.refuseValue(value);
+        return;
+      }
+      let s = this.s;
+      if (s < 0) {
+        s = storage.seriesOf(this.attributes);
+        if (s < 0) return;
+        this.s = s;
+      }
+      storage.recordAt(s, value);
+    } catch (e) {
+      storage.reportError("record", e);
+    }
   }
 }
 
