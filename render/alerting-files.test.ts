@@ -3,6 +3,7 @@ import { parse } from "yaml";
 import { ruleFileYaml, ruleGroups } from "../alerts";
 import { sloDashboards } from "../dashboards";
 import { scotty, scottyAlerting } from "../definitions";
+import { metricsJson } from "./documents";
 import { RENDERED_PATHS, renderFiles } from "./files";
 
 describe("renderFiles with alerting", () => {
@@ -52,6 +53,10 @@ describe("renderFiles with alerting", () => {
       route: { group_wait: string; receiver: string };
     };
     expect(am.route).toMatchObject({ group_wait: "1s", receiver: "webhook" });
+    // The documents describe the rules that are rendered: at the same windowScale.
+    const json = files.find((f) => f.path === RENDERED_PATHS.metricsJson)?.content;
+    expect(json).toBe(metricsJson(scottyAlerting, { alerting: { windowScale: 0.01 } }));
+    expect(json).not.toBe(metricsJson(scottyAlerting));
   });
 
   it("is deterministic", () => {

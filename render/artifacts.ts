@@ -244,8 +244,9 @@ export function renderArtifacts(catalogue: Catalogue, options: RenderOptions = {
         .sort(byUid),
     },
     documents: {
-      metricsJson: metricsJson(catalogue),
-      metricsMarkdown: metricsMarkdown(catalogue),
+      // The documents name the rules' windows as the rules are made (windowScale).
+      metricsJson: metricsJson(catalogue, { alerting }),
+      metricsMarkdown: metricsMarkdown(catalogue, { alerting }),
       dashboardsMarkdown: dashboardsMarkdown(generated),
     },
     ...(hasAlerting(catalogue)

@@ -75,6 +75,9 @@ export const VM_AUTH_KEY_FLAGS = [
 ] as const;
 
 /** The flags the stack runs VictoriaMetrics with (the end-to-end test runs the real binary with them). */
+/** How often VictoriaMetrics scrapes itself; the collector's telemetry is scraped as often. */
+export const VM_SELF_SCRAPE_INTERVAL = "15s";
+
 export function victoriaMetricsFlags(a: {
   retention: string;
   memoryMb: number;
@@ -93,6 +96,9 @@ export function victoriaMetricsFlags(a: {
     `-memory.allowedBytes=${Math.floor(a.memoryMb / 2)}MiB`,
     `-promscrape.config=${a.scrapeConfigPath}`,
     `-httpListenAddr=${a.listen}`,
+    // VictoriaMetrics' own metrics, stored as job "victoria-metrics": the built-in vm_* alert rules
+    // (alerts/builtin.ts) and a capacity review read them; about 1,000 series.
+    `-selfScrapeInterval=${VM_SELF_SCRAPE_INTERVAL}`,
     ...keys,
   ];
 }
