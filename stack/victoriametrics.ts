@@ -44,6 +44,12 @@ export interface VictoriaMetricsArgs {
    * @default VICTORIAMETRICS_USER
    */
   readonly user?: string;
+  /**
+   * vmalert as VictoriaMetrics reaches it (`-vmalert.proxyURL`): Grafana's VictoriaMetrics datasource
+   * then shows vmalert's rules and alerts (`/api/v1/rules`, `/api/v1/alerts`). Set when alerting is on.
+   * @default undefined (no proxy: those endpoints answer that vmalert is not configured)
+   */
+  readonly vmalertProxyUrl?: string;
 }
 
 /** The image has no user of its own (it runs as root); each service of the stack has a uid of its own. */
@@ -86,6 +92,8 @@ export function victoriaMetricsFlags(a: {
   listen: string;
   /** A file holding the admin key (VictoriaMetrics reads `file://` flag values). */
   adminKeyFile?: string;
+  /** `-vmalert.proxyURL`, only when given. */
+  vmalertProxyUrl?: string;
 }): string[] {
   const keys =
     a.adminKeyFile === undefined ? [] : VM_AUTH_KEY_FLAGS.map((f) => `-${f}=file://${a.adminKeyFile}`);
@@ -99,6 +107,7 @@ export function victoriaMetricsFlags(a: {
     // VictoriaMetrics' own metrics, stored as job "victoria-metrics": the built-in vm_* alert rules
     // (alerts/builtin.ts) and a capacity review read them; about 1,000 series.
     `-selfScrapeInterval=${VM_SELF_SCRAPE_INTERVAL}`,
+    ...(a.vmalertProxyUrl === undefined ? [] : [`-vmalert.proxyURL=${a.vmalertProxyUrl}`]),
     ...keys,
   ];
 }
@@ -162,6 +171,7 @@ export class VictoriaMetrics extends pulumi.ComponentResource {
           scrapeConfigPath: VM_SCRAPE_CONFIG_PATH,
           listen: ":8428",
           adminKeyFile: VM_ADMIN_KEY_FILE,
+          ...(args.vmalertProxyUrl === undefined ? {} : { vmalertProxyUrl: args.vmalertProxyUrl }),
         }),
         // Measured in the e2e: without it, VictoriaMetrics' heap under the dashboards' queries reached
         // 104 MiB anonymous memory against a 96 MiB limit.
