@@ -180,3 +180,72 @@ export function resolveAlerting(raw: unknown, stackPorts: Ports): AlertingSettin
     ...(webhookUrl !== undefined ? { webhookUrl } : {}),
   };
 }
+
+const SECONDS_PER_UNIT: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600 };
+
+/**
+ * evaluationInterval in seconds. The stack renders the rule groups with it (each group's `interval`
+ * wins over vmalert's -evaluationInterval), so the setting and the rules agree.
+ */
+export function evaluationIntervalSeconds(a: AlertingSettings): number {
+  const m = /^(\d+)([smh])$/.exec(a.evaluationInterval);
+  if (m === null)
+    throw new Error(`evaluationInterval ${a.evaluationInterval} was not resolved by resolveAlerting`);
+  return Number(m[1]) * (SECONDS_PER_UNIT[m[2] as string] as number);
+}
+
+/** vmalert's and Alertmanager's URLs on the host (the stack outputs vmalertUrl, alertmanagerUrl). */
+export function alertingEndpoints(
+  a: AlertingSettings,
+  bindAddress: string,
+): { vmalertUrl: string; alertmanagerUrl: string } {
+  // As hostEndpoints (settings.ts): a browser cannot open 0.0.0.0.
+  const h = bindAddress === "0.0.0.0" ? "localhost" : bindAddress;
+  return {
+    vmalertUrl: `http://${h}:${a.ports.vmalert}`,
+    alertmanagerUrl: `http://${h}:${a.ports.alertmanager}`,
+  };
+}
+
+/** The alerting containers' memory limits (MiB) and their sum: the stack output alertingMemoryMb. */
+export interface AlertingMemoryReport extends AlertingMemory {
+  /** Beyond memoryBudgetMb (which covers collector + VictoriaMetrics + Grafana). */
+  readonly total: number;
+}
+
+export function alertingMemory(a: AlertingSettings): AlertingMemoryReport {
+  return { ...a.memoryMb, total: a.memoryMb.vmalert + a.memoryMb.alertmanager };
+}
+
+/**
+ * Alerting and the catalogue must agree: vmalert without rules would run for nothing, and a catalogue
+ * with objectives but no vmalert leaves its SLO dashboards empty without saying why. An explicit
+ * `alerting: false` runs such a catalogue without vmalert and Alertmanager.
+ * @param raw the `alerting` value as configured (undefined when unset)
+ * @throws StackConfigError naming the key and the fix
+ */
+export function checkAlertingCatalogue(
+  raw: unknown,
+  alerting: AlertingSettings | undefined,
+  catalogue: { readonly name: string; readonly hasAlerting: boolean },
+): void {
+  if (alerting !== undefined && !catalogue.hasAlerting)
+    throw new StackConfigError(
+      "alerting",
+      `alerting is on, but the catalogue "${catalogue.name}" has no objectives or alerts (it is not made ` +
+        "with defineAlerting), so vmalert would have no rules. Fix: set observability-stack:definitions to " +
+        "a module whose default export is defineAlerting(<catalogue>, { … }), or turn alerting off: " +
+        "pulumi config set observability-stack:alerting false.",
+    );
+  if (raw === undefined && catalogue.hasAlerting) {
+    const mb = DEFAULT_ALERTING_MEMORY_MB.vmalert + DEFAULT_ALERTING_MEMORY_MB.alertmanager;
+    throw new StackConfigError(
+      "alerting",
+      `not set, but the catalogue "${catalogue.name}" declares objectives or alerts (defineAlerting): ` +
+        "without vmalert no rule is evaluated, its SLO dashboards stay empty and no alert fires. Fix: " +
+        `pulumi config set observability-stack:alerting true (runs vmalert and Alertmanager, ${mb} MiB ` +
+        "beyond memoryBudgetMb), or pulumi config set observability-stack:alerting false to run the stack " +
+        "without them.",
+    );
+  }
+}

@@ -11,14 +11,31 @@ import type { Catalogue } from "../definitions";
 import { isCatalogue } from "../definitions";
 import type { ObservabilityStack as ObservabilityStackType } from "./observability-stack";
 import { createStack } from "./program";
-import type { RawSettings } from "./settings";
+import type { RawStackSettings } from "./program";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as random from "@pulumi/random";
 
 export { CATALOGUE_DOCS_PATH, ObservabilityStack, stackArtifacts, stackFiles } from "./observability-stack";
 export type { ObservabilityStackArgs } from "./observability-stack";
 export { createStack } from "./program";
-export type { StackSource } from "./program";
+export type { RawStackSettings, StackSource } from "./program";
+export {
+  alertingEndpoints,
+  alertingMemory,
+  checkAlertingCatalogue,
+  DEFAULT_ALERTING_EVALUATION_INTERVAL,
+  DEFAULT_ALERTING_IMAGES,
+  DEFAULT_ALERTING_MEMORY_MB,
+  DEFAULT_ALERTING_PORTS,
+  resolveAlerting,
+} from "./alerting-settings";
+export type {
+  AlertingImages,
+  AlertingMemory,
+  AlertingMemoryReport,
+  AlertingPorts,
+  AlertingSettings,
+} from "./alerting-settings";
 export {
   configurationTable,
   DEFAULT_CPUS,
@@ -71,12 +88,13 @@ function requirePeers(): void {
 
 export interface BuildStackOptions {
   /**
-   * Settings in code, as the config keys of the README's table (`ports`, `memoryMb`, `namePrefix`, …).
+   * Settings in code, as the config keys of the README's table (`ports`, `memoryMb`, `namePrefix`, …,
+   * and `alerting`).
    * A key also set in the stack's config (`pulumi config set observability-stack:<key>`) takes the
    * config's value, so each stack can still adjust them.
    * @default {} (the defaults of the README's table)
    */
-  readonly settings?: RawSettings;
+  readonly settings?: RawStackSettings;
   /** Options of the ObservabilityStack component (a parent, providers, …). */
   readonly resourceOptions?: pulumi.ComponentResourceOptions;
 }

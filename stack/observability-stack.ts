@@ -1,7 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Catalogue } from "../definitions";
+import { hasAlerting } from "../definitions";
 import { artifactFiles, renderArtifacts } from "../render";
 import type { RenderedFile, StackArtifacts } from "../render";
+import { DOCKER_TOPOLOGY, httpUrl } from "../topology";
+import { Alertmanager } from "./alertmanager";
+import type { AlertingMemoryReport, AlertingSettings } from "./alerting-settings";
+import {
+  alertingEndpoints,
+  alertingMemory,
+  checkAlertingCatalogue,
+  evaluationIntervalSeconds,
+} from "./alerting-settings";
 import { Collector, HOST_ROOT_MOUNT } from "./collector";
 import { ExistingGrafana } from "./existing-grafana";
 import { Grafana } from "./grafana";
@@ -11,6 +21,7 @@ import { ObservabilityNetwork } from "./network";
 import type { StackSettings } from "./settings";
 import { hostEndpoints } from "./settings";
 import { VictoriaMetrics } from "./victoriametrics";
+import { Vmalert } from "./vmalert";
 
 export interface ObservabilityStackArgs {
   readonly catalogue: Catalogue;
@@ -21,13 +32,26 @@ export interface ObservabilityStackArgs {
   readonly victoriaMetricsAdminKey: pulumi.Output<string>;
   /** API token of an existing Grafana (secret). Required when settings.existingGrafana. */
   readonly grafanaToken?: pulumi.Output<string>;
+  /**
+   * vmalert and Alertmanager beside the stack (resolveAlerting's result); needs a catalogue made with
+   * defineAlerting.
+   * @default undefined (neither runs, and VictoriaMetrics has no -vmalert.proxyURL)
+   */
+  readonly alerting?: AlertingSettings;
 }
+
+/** The vmalert rule file's name in its container (render writes it as vmalert/rules.yaml). */
+export const VMALERT_RULE_FILE = "rules.yaml";
 
 /**
  * The artifacts the stack runs, rendered from the catalogue for these settings: one render, read by
  * every component (and, for an existing Grafana, with the datasource URLs that Grafana reaches).
  */
-export function stackArtifacts(catalogue: Catalogue, s: StackSettings): StackArtifacts {
+export function stackArtifacts(
+  catalogue: Catalogue,
+  s: StackSettings,
+  alerting?: AlertingSettings,
+): StackArtifacts {
   const eg = s.existingGrafana;
   return renderArtifacts(catalogue, {
     collector: {
@@ -40,12 +64,25 @@ export function stackArtifacts(catalogue: Catalogue, s: StackSettings): StackArt
     },
     dashboards: { hostmetrics: s.hostmetrics, jaegerUiUrl: s.jaegerUiUrl },
     ...(eg ? { grafana: { victoriaMetricsUrl: eg.victoriaMetricsUrl, jaegerUrl: eg.jaegerUrl } } : {}),
+    // Only when alerting is on: off, an alerting catalogue renders as `npm run render` does by default.
+    ...(alerting
+      ? {
+          alerting: {
+            evaluationIntervalSeconds: evaluationIntervalSeconds(alerting),
+            alertmanager: alerting.webhookUrl === undefined ? {} : { webhookUrl: alerting.webhookUrl },
+          },
+        }
+      : {}),
   });
 }
 
 /** {@link stackArtifacts} as the files `npm run render` would write for these settings. */
-export function stackFiles(catalogue: Catalogue, s: StackSettings): RenderedFile[] {
-  return artifactFiles(stackArtifacts(catalogue, s));
+export function stackFiles(
+  catalogue: Catalogue,
+  s: StackSettings,
+  alerting?: AlertingSettings,
+): RenderedFile[] {
+  return artifactFiles(stackArtifacts(catalogue, s, alerting));
 }
 
 /** Where the Grafana container keeps the catalogue's documents. */
@@ -69,7 +106,10 @@ function grafanaFiles(a: StackArtifacts): GrafanaFile[] {
   ];
 }
 
-/** Jaeger, the Collector, VictoriaMetrics and Grafana (or an existing Grafana) on one private network. */
+/**
+ * Jaeger, the Collector, VictoriaMetrics and Grafana (or an existing Grafana) on one private network;
+ * with `alerting`, vmalert and Alertmanager too.
+ */
 export class ObservabilityStack extends pulumi.ComponentResource {
   readonly network: ObservabilityNetwork;
   readonly jaeger: Jaeger;
@@ -77,7 +117,13 @@ export class ObservabilityStack extends pulumi.ComponentResource {
   readonly victoriametrics: VictoriaMetrics;
   readonly grafana?: Grafana;
   readonly existingGrafana?: ExistingGrafana;
+  /** Only with alerting. */
+  readonly vmalert?: Vmalert;
+  /** Only with alerting. */
+  readonly alertmanager?: Alertmanager;
   readonly endpoints: ReturnType<typeof hostEndpoints>;
+  /** vmalert's and Alertmanager's host URLs; only with alerting. */
+  readonly alertingEndpoints?: ReturnType<typeof alertingEndpoints>;
   /** Memory limits (MiB): each container's, the budgeted total (collector + VM + Grafana) and Jaeger's. */
   readonly memory: {
     collector: number;
@@ -86,6 +132,8 @@ export class ObservabilityStack extends pulumi.ComponentResource {
     jaeger: number;
     budgetedTotal: number;
   };
+  /** vmalert's and Alertmanager's memory limits (MiB) and their sum, outside the budget; only with alerting. */
+  readonly alertingMemory?: AlertingMemoryReport;
 
   constructor(name: string, args: ObservabilityStackArgs, opts?: pulumi.ComponentResourceOptions) {
     super("observability-stack:stack:ObservabilityStack", name, {}, opts);
@@ -102,8 +150,13 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         "ObservabilityStack: grafanaAdminPassword is required when no existing Grafana is configured",
       );
     }
+    const al = args.alerting;
+    checkAlertingCatalogue(al ?? false, al, {
+      name: args.catalogue.name,
+      hasAlerting: hasAlerting(args.catalogue),
+    });
     const p = s.namePrefix;
-    const artifacts = stackArtifacts(args.catalogue, s);
+    const artifacts = stackArtifacts(args.catalogue, s, al);
     this.network = new ObservabilityNetwork(
       `${name}-network`,
       { name: `${p}-${s.networkName}` },
@@ -140,6 +193,7 @@ export class ObservabilityStack extends pulumi.ComponentResource {
         retention: s.retention,
         cpus: s.cpus.victoriametrics,
         scrapeConfig: artifacts.victoriametrics.scrapeConfigYaml,
+        ...(al ? { vmalertProxyUrl: httpUrl(DOCKER_TOPOLOGY, "vmalert", "http") } : {}),
       },
       { parent: this },
     );
@@ -206,8 +260,53 @@ export class ObservabilityStack extends pulumi.ComponentResource {
       );
     }
 
+    if (al !== undefined && artifacts.alerting !== undefined) {
+      const urls = alertingEndpoints(al, s.bindAddress);
+      this.alertmanager = new Alertmanager(
+        `${name}-alertmanager`,
+        {
+          image: al.images.alertmanager,
+          containerName: `${p}-alertmanager`,
+          volumeName: `${p}-alertmanager-data`,
+          retainData: !s.deleteDataOnDestroy,
+          networkName,
+          bindAddress: s.bindAddress,
+          port: al.ports.alertmanager,
+          memoryMb: al.memoryMb.alertmanager,
+          config: artifacts.alerting.alertmanagerYaml,
+          externalUrl: urls.alertmanagerUrl,
+        },
+        { parent: this },
+      );
+      this.vmalert = new Vmalert(
+        `${name}-vmalert`,
+        {
+          image: al.images.vmalert,
+          containerName: `${p}-vmalert`,
+          networkName,
+          bindAddress: s.bindAddress,
+          port: al.ports.vmalert,
+          memoryMb: al.memoryMb.vmalert,
+          ruleFiles: [{ name: VMALERT_RULE_FILE, content: artifacts.alerting.rulesYaml }],
+          victoriaMetricsUrl: httpUrl(DOCKER_TOPOLOGY, "victoriametrics", "http"),
+          alertmanagerUrl: httpUrl(DOCKER_TOPOLOGY, "alertmanager", "http"),
+          evaluationInterval: al.evaluationInterval,
+          externalUrl: urls.vmalertUrl,
+        },
+        // At start-up it restores the alerts' state from VictoriaMetrics and then notifies Alertmanager.
+        { parent: this, dependsOn: [this.victoriametrics, this.alertmanager] },
+      );
+      this.alertingEndpoints = urls;
+      this.alertingMemory = alertingMemory(al);
+    }
+
     this.endpoints = hostEndpoints(s);
     this.memory = s.memoryBudget;
-    this.registerOutputs({ endpoints: this.endpoints, memory: this.memory });
+    this.registerOutputs({
+      endpoints: this.endpoints,
+      memory: this.memory,
+      ...(this.alertingEndpoints ? { alertingEndpoints: this.alertingEndpoints } : {}),
+      ...(this.alertingMemory ? { alertingMemory: this.alertingMemory } : {}),
+    });
   }
 }

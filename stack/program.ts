@@ -1,14 +1,22 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { Catalogue } from "../definitions";
+import { hasAlerting } from "../definitions";
+import { alertingMemory, checkAlertingCatalogue, resolveAlerting } from "./alerting-settings";
 import { loadConfiguredCatalogue } from "./catalogue";
 import { ObservabilityStack } from "./observability-stack";
 import type { RawSettings } from "./settings";
 import { resolveSettings, SETTING_KEYS } from "./settings";
 
-function readRaw(config: pulumi.Config): RawSettings {
+/** The `alerting` key: read beside SETTING_KEYS, resolved by alerting-settings.ts. */
+const ALERTING_KEY = "alerting";
+
+/** RawSettings plus the `alerting` key (stack/alerting-settings.ts). */
+export type RawStackSettings = RawSettings & { readonly alerting?: unknown };
+
+function readRaw(config: pulumi.Config): RawStackSettings {
   const raw: Record<string, unknown> = {};
-  for (const k of SETTING_KEYS) {
+  for (const k of [...SETTING_KEYS, ALERTING_KEY]) {
     const text = config.get(k);
     if (text === undefined) continue;
     // Structured values (objects, numbers, booleans) arrive as JSON text.
@@ -18,15 +26,15 @@ function readRaw(config: pulumi.Config): RawSettings {
       raw[k] = text;
     }
   }
-  return raw as RawSettings;
+  return raw as RawStackSettings;
 }
 
 /** What a user's own program gives instead of (or under) Pulumi config; see stack/index.ts. */
 export interface StackSource {
   /** The catalogue itself; then config `definitions` must not be set. */
   readonly catalogue?: Catalogue;
-  /** Settings in code; a key also set in Pulumi config takes the config's value. */
-  readonly settings?: RawSettings;
+  /** Settings in code (with `alerting`); a key also set in Pulumi config takes the config's value. */
+  readonly settings?: RawStackSettings;
 }
 
 /**
@@ -49,8 +57,15 @@ export function createStack(
         "would be ignored. Fix: pulumi config rm observability-stack:definitions.",
     );
   }
-  const settings = resolveSettings({ ...source.settings, ...configured });
+  const { alerting: rawAlerting, ...raw } = { ...source.settings, ...configured };
+  const settings = resolveSettings(raw);
   const catalogue = source.catalogue ?? loadConfiguredCatalogue(settings.definitions);
+  // Before any resource: a bad or mismatched `alerting` fails the preview and creates nothing.
+  const alerting = resolveAlerting(rawAlerting, settings.ports);
+  checkAlertingCatalogue(rawAlerting, alerting, {
+    name: catalogue.name,
+    hasAlerting: hasAlerting(catalogue),
+  });
 
   let grafanaAdminPassword: pulumi.Output<string> | undefined;
   let generatedPassword: random.RandomPassword | undefined;
@@ -73,6 +88,7 @@ export function createStack(
       victoriaMetricsAdminKey: pulumi.secret(vmAdminKey.result),
       ...(grafanaAdminPassword ? { grafanaAdminPassword: pulumi.secret(grafanaAdminPassword) } : {}),
       ...(grafanaToken ? { grafanaToken } : {}),
+      ...(alerting ? { alerting } : {}),
     },
     opts,
   );
@@ -97,6 +113,10 @@ export function createStack(
     },
     memoryLimitsMb: stack.memory,
     memoryBudgetMb: settings.memoryBudgetMb,
+    vmalertUrl: stack.alertingEndpoints?.vmalertUrl,
+    alertmanagerUrl: stack.alertingEndpoints?.alertmanagerUrl,
+    // Outside memoryBudgetMb: alerting is an opt-in whose cost is reported here.
+    alertingMemoryMb: alerting ? alertingMemory(alerting) : undefined,
   };
   return { stack, ...(generatedPassword ? { password: generatedPassword } : {}), outputs };
 }
