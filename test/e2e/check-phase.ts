@@ -7,13 +7,10 @@
 // - scotty.tasks with task.status "exploded", not a declared value;
 // - scotty.cache.evictions, a metric the catalogue does not define.
 // check for that job must report exactly those three findings and exit 1.
-import { OTLPMetricExporter } from "@opentelemetry/exporter-metrics-otlp-grpc";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
-import type { Attributes } from "@opentelemetry/api";
 import { runCheck } from "../../check";
 import type { CheckReport, Finding } from "../../check";
-import type { Catalogue, ResolvedMetric } from "../../definitions";
+import type { Catalogue } from "../../definitions";
+import { attributeSets, emitPlain } from "./check-emitter";
 
 export interface CheckPhaseOptions {
   /** VictoriaMetrics' base URL (`http://127.0.0.1:18428`). */
@@ -41,59 +38,21 @@ export interface CheckPhaseResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Every combination of one attribute at each of its values, the others at their first value. */
-function attributeSets(m: ResolvedMetric): Attributes[] {
-  const first: Attributes = {};
-  for (const a of m.attributes) first[a.key] = a.values?.[0] ?? "v1";
-  const sets: Attributes[] = [{ ...first }];
-  for (const a of m.attributes)
-    for (const v of (a.values ?? []).slice(1)) sets.push({ ...first, [a.key]: v });
-  return sets;
-}
-
 /** The drifting service: plain sdk-metrics instruments made from the catalogue, three of them wrong. */
 async function emitDrift(o: CheckPhaseOptions, job: string): Promise<void> {
-  const reader = new PeriodicExportingMetricReader({
-    exporter: new OTLPMetricExporter({ url: o.otlpEndpoint }),
-    exportIntervalMillis: 1000,
+  const tasks = o.catalogue.byKey.tasks;
+  if (tasks === undefined) throw new Error("checkPhase: the catalogue has no metric tasks");
+  await emitPlain({
+    endpoint: o.otlpEndpoint,
+    job,
+    catalogue: o.catalogue,
+    drift: {
+      taskDuration: { unit: "ms", scale: 1000 },
+      tasks: { extraSets: [{ ...attributeSets(tasks)[0], "task.status": "exploded" }] },
+    },
+    unknownCounters: [{ name: "scotty.cache.evictions", unit: "{eviction}" }],
+    ...(o.emitMs !== undefined && { durationMs: o.emitMs }),
   });
-  const provider = new MeterProvider({
-    resource: resourceFromAttributes({ "service.name": job, "service.instance.id": `${job}-1` }),
-    readers: [reader],
-  });
-  const meter = provider.getMeter("drift-emitter");
-  const ticks: ((i: number) => void)[] = [];
-  for (const m of o.catalogue.list) {
-    const wrongUnit = m.key === "taskDuration";
-    const unit = wrongUnit ? "ms" : m.unit;
-    const scale = wrongUnit ? 1000 : 1;
-    const sets = attributeSets(m);
-    if (m.key === "tasks") sets.push({ ...sets[0], "task.status": "exploded" });
-    const opts = { unit, description: m.description };
-    if (m.kind === "counter") {
-      const c = meter.createCounter(m.name, opts);
-      ticks.push(() => sets.forEach((a) => c.add(1, a)));
-    } else if (m.kind === "upDownCounter") {
-      const c = meter.createUpDownCounter(m.name, opts);
-      ticks.push((i) => sets.forEach((a) => c.add(i % 2 === 0 ? 2 : -1, a)));
-    } else if (m.kind === "gauge") {
-      const g = meter.createGauge(m.name, opts);
-      ticks.push((i) => sets.forEach((a) => g.record(0.25 + (i % 4) / 10, a)));
-    } else {
-      const buckets = (m.buckets ?? []).map((b) => b * scale);
-      const h = meter.createHistogram(m.name, { ...opts, advice: { explicitBucketBoundaries: buckets } });
-      const mid = (buckets[Math.floor(buckets.length / 2)] ?? 1) as number;
-      ticks.push((i) => sets.forEach((a) => h.record(mid * (0.5 + (i % 3) / 4), a)));
-    }
-  }
-  const unknown = meter.createCounter("scotty.cache.evictions", { unit: "{eviction}" });
-  ticks.push(() => unknown.add(1));
-  const end = Date.now() + (o.emitMs ?? 12_000);
-  for (let i = 0; Date.now() < end; i++) {
-    ticks.forEach((t) => t(i));
-    await sleep(250);
-  }
-  await provider.shutdown();
 }
 
 async function check(args: string[]): Promise<{ code: number; report?: CheckReport; text: string }> {

@@ -11,6 +11,7 @@ import { defineMetrics, scotty } from "../../definitions";
 import { renderFiles } from "../../render";
 import { DEFAULT_MEMORY_MB } from "../../stack/settings";
 import { runExampleApp, type AppRun } from "./app";
+import { checkPhase } from "./check-phase";
 import { checkPanelValues, RELATIVE_TOLERANCE } from "./panel-values";
 import { assertPortsFree, Peer, sleep, stopAll } from "./peers";
 import { collectorPeer, victoriaMetricsPeer, writeRendered } from "./stack-peers";
@@ -346,6 +347,17 @@ async function main(): Promise<void> {
         (values.lost.length ? `; lost: ${values.lost.join(" ")}` : "") +
         (values.unexplained.length ? `; unexplained: ${values.unexplained.join(" ")}` : ""),
     );
+
+    // 4b. `observability-stack check` (issue 16): clean for the example app's job; a plain-SDK
+    // emitter with three drifts (a wrong unit suffix, an undeclared label value, an unknown metric)
+    // gives exactly those three findings.
+    const ck = await checkPhase({
+      vmUrl: `http://127.0.0.1:${P.vm}`,
+      otlpEndpoint: `http://127.0.0.1:${P.otlpGrpc}`,
+      catalogue: scotty,
+    });
+    for (const c of ck.checks) check(c.ok, c.what);
+    console.log(ck.output.replace(/^/gm, "  check> "));
 
     // 5. Every query of every rendered dashboard returns data.
     const dashboardFiles = files.filter((f) => f.path.startsWith("grafana/dashboards/"));
