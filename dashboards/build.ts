@@ -19,10 +19,12 @@ import { DEFAULT_COLLECTOR_OPTIONS, memoryLimiterSettings } from "../collector/o
 import { hostmetrics, isCatalogue, otelcol } from "../definitions";
 import type { Catalogue, ResolvedGroup, ResolvedMetric } from "../definitions";
 import { meanings, type MetricMeaning } from "../definitions/semantics";
+import { containerPort } from "../topology";
 import { groupSections, redPanels, requestsOf, usePanels } from "./group";
 import { assemble, plainModel, type PlacedPanel, type Section } from "./layout";
 import { DATASOURCE_VARIABLE, type PanelLink } from "./panels";
 import { pipelineSections } from "./pipeline";
+import { JAEGER_DATASOURCE_UID, VICTORIAMETRICS_DATASOURCE_UID } from "./provisioning";
 import { presenceSeries, recentStarts, type LabelScope } from "./queries";
 
 export interface DashboardOptions {
@@ -59,9 +61,11 @@ export interface DashboardOptions {
 }
 
 export const DEFAULT_DASHBOARD_OPTIONS: Readonly<DashboardOptions> = Object.freeze({
-  datasourceUid: "victoriametrics",
-  jaegerDatasourceUid: "jaeger",
-  jaegerUiUrl: "http://localhost:16686",
+  datasourceUid: VICTORIAMETRICS_DATASOURCE_UID,
+  jaegerDatasourceUid: JAEGER_DATASOURCE_UID,
+  // The browser's way to Jaeger: the stack publishes its UI on the host at the container's port by
+  // default (stack/settings.ts DEFAULT_PORTS).
+  jaegerUiUrl: `http://localhost:${containerPort("jaeger", "query")}`,
   hostmetrics: true,
   folder: "Observability",
   otelcolJob: "otelcol",
@@ -135,7 +139,9 @@ function checkOptions(o: DashboardOptions): void {
     );
   }
   if (!/^https?:\/\/[^\s"]+$/.test(o.jaegerUiUrl)) {
-    problems.push(`jaegerUiUrl "${o.jaegerUiUrl}": give an http(s) URL such as http://localhost:16686.`);
+    problems.push(
+      `jaegerUiUrl "${o.jaegerUiUrl}": give an http(s) URL such as ${DEFAULT_DASHBOARD_OPTIONS.jaegerUiUrl}.`,
+    );
   }
   if (!/^[a-zA-Z0-9_.:/-]+$/.test(o.otelcolJob)) {
     problems.push(

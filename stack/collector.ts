@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { DOCKER_TOPOLOGY, SERVICE_PORTS } from "../topology";
 import { ConfigFiles } from "./config-files";
 import { DEFAULT_CPUS } from "./settings";
 import { containerBasics, goMemLimit, hardening, pinnedImage, publish } from "./container-defaults";
@@ -82,12 +83,12 @@ export class Collector extends pulumi.ComponentResource {
         // It writes nothing (no file_storage) and needs no capability: its ports are above 1024, and
         // what the host_metrics scrapers read under /hostfs (/proc, mounts) needs no privilege.
         ...hardening({ user: args.user ?? COLLECTOR_USER, cpus: args.cpus ?? DEFAULT_CPUS.collector }),
-        networksAdvanced: [{ name: args.networkName, aliases: ["otel-collector"] }],
+        networksAdvanced: [{ name: args.networkName, aliases: [DOCKER_TOPOLOGY.hosts.collector] }],
         ports: [
-          publish(4317, args.ports.otlpGrpc, args.bindAddress),
-          publish(4318, args.ports.otlpHttp, args.bindAddress),
-          publish(8888, args.ports.metrics, args.bindAddress),
-          publish(13133, args.ports.health, args.bindAddress),
+          publish(SERVICE_PORTS.collector.otlpGrpc, args.ports.otlpGrpc, args.bindAddress),
+          publish(SERVICE_PORTS.collector.otlpHttp, args.ports.otlpHttp, args.bindAddress),
+          publish(SERVICE_PORTS.collector.telemetry, args.ports.metrics, args.bindAddress),
+          publish(SERVICE_PORTS.collector.health, args.ports.health, args.bindAddress),
         ],
         ...containerBasics(args.memoryMb),
       },

@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { DOCKER_TOPOLOGY, localUrl, SERVICE_PORTS } from "../topology";
 import { ConfigFiles } from "./config-files";
 import type { ConfigFolder } from "./config-files";
 import { DEFAULT_CPUS } from "./settings";
@@ -50,6 +51,9 @@ export const GRAFANA_FILE_FOLDERS: readonly ConfigFolder[] = [
   { key: "dashboards", path: "/etc/grafana/dashboards" },
   { key: "catalogue", path: "/etc/grafana/catalogue" },
 ];
+
+/** Grafana's health endpoint as its own container reaches it (the healthcheck probes it). */
+const GRAFANA_HEALTH_URL = localUrl("grafana", "http", "/api/health");
 
 export const GRAFANA_SECRETS_DIR = "/etc/grafana/secrets";
 export const GRAFANA_PASSWORD_FILE = `${GRAFANA_SECRETS_DIR}/admin_password`;
@@ -115,12 +119,12 @@ export class Grafana extends pulumi.ComponentResource {
             { volumeName: secrets, containerPath: GRAFANA_SECRETS_DIR, readOnly: true },
             ...files,
           ]),
-        networksAdvanced: [{ name: args.networkName, aliases: ["grafana"] }],
-        ports: [publish(3000, args.port, args.bindAddress)],
+        networksAdvanced: [{ name: args.networkName, aliases: [DOCKER_TOPOLOGY.hosts.grafana] }],
+        ports: [publish(SERVICE_PORTS.grafana.http, args.port, args.bindAddress)],
         healthcheck: {
           tests: [
             "CMD-SHELL",
-            "wget -q -O /dev/null http://127.0.0.1:3000/api/health || curl -fsS -o /dev/null http://127.0.0.1:3000/api/health",
+            `wget -q -O /dev/null ${GRAFANA_HEALTH_URL} || curl -fsS -o /dev/null ${GRAFANA_HEALTH_URL}`,
           ],
           interval: "10s",
           timeout: "3s",

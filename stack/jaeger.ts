@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { DOCKER_TOPOLOGY, LISTEN_ALL, localUrl, SERVICE_PORTS } from "../topology";
 import { DEFAULT_CPUS } from "./settings";
 import { containerBasics, hardening, pinnedImage, publish } from "./container-defaults";
 
@@ -43,13 +44,13 @@ export class Jaeger extends pulumi.ComponentResource {
         name: args.containerName,
         image: this.image.imageId,
         // Jaeger v2 binds to localhost unless told otherwise; the collector reaches it over the network.
-        envs: ["JAEGER_LISTEN_HOST=0.0.0.0"],
-        networksAdvanced: [{ name: args.networkName, aliases: ["jaeger"] }],
-        ports: [publish(16686, args.uiPort, args.bindAddress)],
+        envs: [`JAEGER_LISTEN_HOST=${LISTEN_ALL}`],
+        networksAdvanced: [{ name: args.networkName, aliases: [DOCKER_TOPOLOGY.hosts.jaeger] }],
+        ports: [publish(SERVICE_PORTS.jaeger.query, args.uiPort, args.bindAddress)],
         // The image is Alpine-based (busybox wget); its embedded all-in-one config serves the
         // healthcheckv2 extension on :13133 at /status.
         healthcheck: {
-          tests: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:13133/status"],
+          tests: ["CMD", "wget", "-q", "-O", "/dev/null", localUrl("jaeger", "health", "/status")],
           interval: "10s",
           timeout: "3s",
           retries: 3,

@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { containerPort, DOCKER_TOPOLOGY, localUrl, SERVICE_PORTS } from "../topology";
 import { ConfigFiles } from "./config-files";
 import { DEFAULT_CPUS } from "./settings";
 import {
@@ -169,7 +170,7 @@ export class VictoriaMetrics extends pulumi.ComponentResource {
           memoryMb: args.memoryMb,
           dataPath: VM_DATA_PATH,
           scrapeConfigPath: VM_SCRAPE_CONFIG_PATH,
-          listen: ":8428",
+          listen: `:${containerPort("victoriametrics", "http")}`,
           adminKeyFile: VM_ADMIN_KEY_FILE,
           ...(args.vmalertProxyUrl === undefined ? {} : { vmalertProxyUrl: args.vmalertProxyUrl }),
         }),
@@ -185,11 +186,11 @@ export class VictoriaMetrics extends pulumi.ComponentResource {
             { volumeName: secrets, containerPath: VM_SECRETS_DIR, readOnly: true },
             ...config,
           ]),
-        networksAdvanced: [{ name: args.networkName, aliases: ["victoriametrics"] }],
-        ports: [publish(8428, args.port, args.bindAddress)],
+        networksAdvanced: [{ name: args.networkName, aliases: [DOCKER_TOPOLOGY.hosts.victoriametrics] }],
+        ports: [publish(SERVICE_PORTS.victoriametrics.http, args.port, args.bindAddress)],
         // The image is Alpine-based, so busybox wget can probe /health.
         healthcheck: {
-          tests: ["CMD", "wget", "-q", "-O", "-", "http://127.0.0.1:8428/health"],
+          tests: ["CMD", "wget", "-q", "-O", "-", localUrl("victoriametrics", "http", "/health")],
           interval: "10s",
           timeout: "3s",
           retries: 3,

@@ -4,5 +4,5 @@
 // (Kubernetes, a compose file) is a second Topology value plus its components.
 export type { PortName, ServiceId, Topology } from "./types";
 export { SERVICE_IDS, SERVICE_PORTS } from "./types";
-export { endpoint, httpUrl, listenAddress, localUrl, LISTEN_ALL } from "./urls";
+export { containerPort, endpoint, httpUrl, listenAddress, localUrl, LISTEN_ALL } from "./urls";
 export { DOCKER_TOPOLOGY } from "./docker";
