@@ -49,9 +49,11 @@ interface Recordable {
 /** An `observedBy` metric's instrument: recording into it from untyped code is reported, not thrown. */
 function observedInstrument(metric: ResolvedMetric, reporter: Reporter) {
   const refuse = () => reporter.drop(`${metric.name}: observed by the module itself; recordings are ignored`);
-  return Object.freeze({ observed: true as const, add: refuse, record: refuse });
+  const handle = Object.freeze({ add: refuse, record: refuse });
+  return Object.freeze({ observed: true as const, add: refuse, record: refuse, bind: () => handle });
 }
-const NOOP_INSTRUMENT: Recordable = Object.freeze({ add() {}, record() {} });
+const NOOP_HANDLE = Object.freeze({ add() {}, record() {} });
+const NOOP_INSTRUMENT: Recordable = Object.freeze({ add() {}, record() {}, bind: () => NOOP_HANDLE });
 
 function checkCatalogue(catalogue: Catalogue): void {
   const clashes = catalogue.list.filter((m) => RESERVED_KEYS.includes(m.key));

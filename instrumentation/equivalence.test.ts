@@ -133,16 +133,42 @@ async function viaSdk(catalogue: Catalogue): Promise<ResourceMetrics> {
   return exporter.getMetrics().at(-1)!;
 }
 
-async function viaModule(catalogue: Catalogue): Promise<ResourceMetrics> {
+interface Recorder {
+  add(v: number): void;
+  record(v: number): void;
+}
+
+/**
+ * The same recordings through the module: unbound (`add(value, attributes)`), or `bound` through one
+ * handle per metric and attribute set, all bound before the first recording and in reverse order
+ * (binding claims no series, so the series must still appear in first-recorded order).
+ */
+async function viaModule(
+  catalogue: Catalogue,
+  { bound = false, fastPath = true }: { bound?: boolean; fastPath?: boolean } = {},
+): Promise<ResourceMetrics> {
   const recorded = recordedOf(catalogue);
   const exporter = cumulativeExporter();
-  const m = createMetrics(catalogue, { exporter, exportIntervalMillis: 3_600_000 });
+  const m = createMetrics(catalogue, { exporter, exportIntervalMillis: 3_600_000, fastPath });
   const loose = m as unknown as Record<
     string,
-    { add(v: number, a: object): void; record(v: number, a: object): void }
+    { add(v: number, a: object): void; record(v: number, a: object): void; bind(a: object): Recorder }
   >;
-  for (const r of recordings(recorded)) {
-    if (r.kind === "counter" || r.kind === "upDownCounter") loose[r.key]!.add(r.value, r.attributes);
+  const all = recordings(recorded);
+  const handles = new Map<string, Recorder>();
+  const handleKey = (r: (typeof all)[number]) => `${r.key} ${JSON.stringify(r.attributes)}`;
+  if (bound) {
+    for (const r of [...all].reverse()) {
+      if (!handles.has(handleKey(r))) handles.set(handleKey(r), loose[r.key]!.bind({ ...r.attributes }));
+    }
+  }
+  for (const r of all) {
+    const sum = r.kind === "counter" || r.kind === "upDownCounter";
+    if (bound) {
+      const h = handles.get(handleKey(r))!;
+      if (sum) h.add(r.value);
+      else h.record(r.value);
+    } else if (sum) loose[r.key]!.add(r.value, r.attributes);
     else loose[r.key]!.record(r.value, r.attributes);
   }
   await m.shutdown();
@@ -242,5 +268,48 @@ describe.each([
         expect(toMillis(p.endTime as [number, number])).toBeLessThanOrEqual(ended);
       }
     }
+  });
+});
+
+/** Metric data without timestamps, points in the order exported (bound and unbound must agree on it). */
+function inOrder(metrics: MetricData[]) {
+  return metrics.map((m) => ({
+    ...m,
+    dataPoints: (m.dataPoints as { attributes: object; value: unknown }[]).map((p) => ({
+      attributes: { ...p.attributes },
+      value: p.value,
+    })),
+  }));
+}
+
+describe.each([
+  ["scotty", scotty as Catalogue],
+  ["a catalogue with open (maxValues) attributes", shop as Catalogue],
+])("bound handles against unbound calls and the plain SDK (%s)", (_label, catalogue) => {
+  const recorded = recordedOf(catalogue);
+  let sdk: ResourceMetrics;
+  const runs: Record<string, ResourceMetrics> = {};
+
+  beforeAll(async () => {
+    sdk = await viaSdk(catalogue);
+    runs["fast, unbound"] = await viaModule(catalogue);
+    runs["fast, bound"] = await viaModule(catalogue, { bound: true });
+    runs["plain SDK path, unbound"] = await viaModule(catalogue, { fastPath: false });
+    runs["plain SDK path, bound"] = await viaModule(catalogue, { bound: true, fastPath: false });
+  });
+
+  it.each(["fast", "plain SDK path"])(
+    "%s: bound exports exactly what unbound does, point order included",
+    (path) => {
+      const bound = inOrder(recordedMetrics(runs[`${path}, bound`]!, recorded));
+      expect(bound).toEqual(inOrder(recordedMetrics(runs[`${path}, unbound`]!, recorded)));
+      expect(bound.reduce((n, m) => n + m.dataPoints.length, 0)).toBeGreaterThan(recorded.length);
+    },
+  );
+
+  it.each(["fast", "plain SDK path"])("%s: bound exports equal the plain SDK's, in OTLP too", (path) => {
+    const bound = runs[`${path}, bound`]!;
+    expect(comparable(recordedMetrics(bound, recorded))).toEqual(comparable(recordedMetrics(sdk, recorded)));
+    expect(otlpJson(bound, recorded, "s")).toEqual(otlpJson(sdk, recorded, "s"));
   });
 });

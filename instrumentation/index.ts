@@ -6,6 +6,10 @@ export { MetricsConfigError } from "./system";
 export type { ExportConfig, OtlpProtocol } from "./config";
 export type {
   AttributesArgument,
+  BoundCounter,
+  BoundGauge,
+  BoundHistogram,
+  BoundUpDownCounter,
   CounterInstrument,
   DurationHistogramKey,
   DurationUnit,

@@ -5,7 +5,14 @@ import type { Attributes, Meter } from "@opentelemetry/api";
 import { ValueType } from "@opentelemetry/api";
 import type { ResolvedMetric } from "../definitions";
 import { AttributeIndex, BEYOND_MAX_VALUES, describeRejected } from "./attributes";
-import { limitMessage, MAX_SUM, maxValuesMessage, OVERFLOW_ATTRIBUTES, sumRangeMessage } from "./fast";
+import {
+  limitMessage,
+  MAX_SUM,
+  maxValuesMessage,
+  OVERFLOW_ATTRIBUTES,
+  snapshotAttributes,
+  sumRangeMessage,
+} from "./fast";
 import type { Reporter } from "./report";
 import { show } from "./report";
 
@@ -139,5 +146,30 @@ export class SdkInstrument {
     } catch (e) {
       this.reporter.error(`${this.metric.name}.record`, e);
     }
+  }
+
+  /**
+   * A handle for one attribute set. On this path it keeps a copy of the attributes (taken at `bind`,
+   * as on the fast path) and makes the unbound call: the SDK's own work dominates the cost here, and
+   * going through `add`/`record` keeps checks, limits and reports identical by construction.
+   */
+  bind(attributes?: Attributes): SdkBound {
+    return new SdkBound(this, snapshotAttributes(attributes));
+  }
+}
+
+/** A plain-SDK-path bound handle (see {@link SdkInstrument.bind}); `add`/`record` as its instrument's. */
+export class SdkBound {
+  constructor(
+    private readonly instrument: SdkInstrument,
+    private readonly attributes: Attributes | undefined,
+  ) {}
+
+  add(value: number): void {
+    this.instrument.add(value, this.attributes);
+  }
+
+  record(value: number): void {
+    this.instrument.record(value, this.attributes);
   }
 }

@@ -51,6 +51,36 @@ describe("typed instruments", () => {
     expect(typeof rejected).toBe("function");
   });
 
+  it("bind like add/record: the definition's attribute types, handles without attributes", () => {
+    const errors = m.logStreamErrors.bind({ "error.type": "timeout" });
+    errors.add(1);
+    m.logStreams.bind().add(1);
+    m.taskDuration.bind({ "task.status": "succeeded" }).record(0.5);
+    m.taskOutputBuffer.bind().record(1024);
+    m.websocketConnectionsActive.bind().add(-1);
+    const rejected = () => {
+      // @ts-expect-error an undeclared value
+      m.logStreamErrors.bind({ "error.type": "oops" });
+      // @ts-expect-error an undeclared key
+      m.logStreamErrors.bind({ "error.kind": "timeout" });
+      // @ts-expect-error a required attribute must be given at bind
+      m.logStreamErrors.bind();
+      // @ts-expect-error … and not as an empty set
+      m.taskWorkers.bind({});
+      // @ts-expect-error a metric without attributes takes none
+      m.logStreams.bind({ "error.type": "timeout" });
+      // @ts-expect-error the handle takes the value only: its attributes were given at bind
+      errors.add(1, { "error.type": "timeout" });
+      // @ts-expect-error a counter's handle has no record
+      errors.record(1);
+      // @ts-expect-error a histogram's handle has no add
+      m.taskDuration.bind({ "task.status": "failed" }).add(1);
+      // @ts-expect-error metrics declared observedBy cannot be bound
+      m.memoryUsage.bind({ "memory.type": "rss" });
+    };
+    expect(typeof rejected).toBe("function");
+  });
+
   it("track only up-down counters, with time histograms as durations and their attributes at end", () => {
     const op = m.track("tasksActive", { duration: "taskDuration" });
     op.end({ "task.status": "failed" });
@@ -118,6 +148,9 @@ describe("optional attributes and observedBy in a user's catalogue", () => {
     s.cacheSize.record(10);
     s.cacheSize.record(10, { tier: "l2" });
     s.uptime.record(12);
+    s.requests.bind({ method: "POST", region: "eu-1" }).add(1);
+    s.cacheSize.bind().record(10);
+    s.cacheSize.bind({ tier: "l1" }).record(10);
     expect(s.age.observed).toBe(true);
     const rejected = () => {
       // @ts-expect-error method is required
@@ -128,6 +161,10 @@ describe("optional attributes and observedBy in a user's catalogue", () => {
       s.cacheSize.record(1, { tier: "l3" });
       // @ts-expect-error observedBy: nothing to record
       s.age.add(1);
+      // @ts-expect-error method is required at bind too
+      s.requests.bind({ region: "eu-1" });
+      // @ts-expect-error an optional attribute still takes only its declared values at bind
+      s.cacheSize.bind({ tier: "l3" });
     };
     expect(typeof rejected).toBe("function");
   });

@@ -18,21 +18,53 @@ export type AttributesArgument<S> =
 /** A monotonic counter: `add` a value ≥ 0. */
 export interface CounterInstrument<S> {
   add(value: number, ...attributes: AttributesArgument<S>): void;
+  /**
+   * A handle for one attribute set (typed as for `add`), for hot paths that record the same set again
+   * and again: its `add` does no attribute work and exports exactly what `add(value, attributes)`
+   * would. The attributes are copied at `bind`; the handle stays valid for the life of the metrics.
+   */
+  bind(...attributes: AttributesArgument<S>): BoundCounter;
 }
 
 /** An up-down counter: `add` any finite value (negative to decrease). */
 export interface UpDownCounterInstrument<S> {
   add(value: number, ...attributes: AttributesArgument<S>): void;
+  /** A handle for one attribute set (see {@link CounterInstrument.bind}). */
+  bind(...attributes: AttributesArgument<S>): BoundUpDownCounter;
 }
 
 /** A synchronous gauge: `record` the current value. */
 export interface GaugeInstrument<S> {
   record(value: number, ...attributes: AttributesArgument<S>): void;
+  /** A handle for one attribute set (see {@link CounterInstrument.bind}). */
+  bind(...attributes: AttributesArgument<S>): BoundGauge;
 }
 
 /** A histogram with the definition's bucket boundaries: `record` a value ≥ 0 in the metric's unit. */
 export interface HistogramInstrument<S> {
   record(value: number, ...attributes: AttributesArgument<S>): void;
+  /** A handle for one attribute set (see {@link CounterInstrument.bind}). */
+  bind(...attributes: AttributesArgument<S>): BoundHistogram;
+}
+
+/** A counter bound to one attribute set: `add` a value ≥ 0. Never throws; bad values are reported. */
+export interface BoundCounter {
+  add(value: number): void;
+}
+
+/** An up-down counter bound to one attribute set: `add` any finite value. */
+export interface BoundUpDownCounter {
+  add(value: number): void;
+}
+
+/** A gauge bound to one attribute set: `record` the current value. */
+export interface BoundGauge {
+  record(value: number): void;
+}
+
+/** A histogram bound to one attribute set: `record` a value ≥ 0 in the metric's unit. */
+export interface BoundHistogram {
+  record(value: number): void;
 }
 
 /**
