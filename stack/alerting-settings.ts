@@ -99,12 +99,18 @@ function image(key: string, raw: unknown, dflt: string): string {
 export function resolveAlerting(raw: unknown, stackPorts: Ports): AlertingSettings | undefined {
   if (raw === undefined || raw === false || raw === "false") return undefined;
   const o = raw === true || raw === "true" ? {} : objectOf("alerting", raw, KEYS);
-  if (o.enabled !== undefined && typeof o.enabled !== "boolean")
+  // `pulumi config set --path observability-stack:alerting.enabled false` may store the text "false".
+  if (
+    o.enabled !== undefined &&
+    typeof o.enabled !== "boolean" &&
+    o.enabled !== "true" &&
+    o.enabled !== "false"
+  )
     throw new StackConfigError(
       "alerting.enabled",
       `expected true or false, got ${JSON.stringify(o.enabled)}.`,
     );
-  if (o.enabled === false) return undefined;
+  if (o.enabled === false || o.enabled === "false") return undefined;
 
   const img = objectOf("alerting.images", o.images, Object.keys(DEFAULT_ALERTING_IMAGES));
   const prt = objectOf("alerting.ports", o.ports, Object.keys(DEFAULT_ALERTING_PORTS));

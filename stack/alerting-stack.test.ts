@@ -279,6 +279,23 @@ describe("the alerting key's settings", () => {
     expect(["45s", "2m", "1h", "30s"].map(seconds)).toEqual([45, 120, 3600, 30]);
   });
 
+  it("reads enabled as `pulumi config set --path` stores it (text), and an explicit off is no error", () => {
+    const { checkAlertingCatalogue, resolveAlerting } =
+      require("./alerting-settings") as typeof import("./alerting-settings"); // eslint-disable-line @typescript-eslint/no-require-imports
+    const { DEFAULT_PORTS } = require("./settings") as typeof import("./settings"); // eslint-disable-line @typescript-eslint/no-require-imports
+    expect(resolveAlerting({ enabled: "false" }, DEFAULT_PORTS)).toBeUndefined();
+    expect(resolveAlerting({ enabled: "true" }, DEFAULT_PORTS)?.ports).toEqual({
+      vmalert: 8880,
+      alertmanager: 9093,
+    });
+    const alertingCatalogue = { name: "scotty", hasAlerting: true };
+    for (const raw of [false, "false", { enabled: false }, { enabled: "false" }])
+      expect(() => checkAlertingCatalogue(raw, undefined, alertingCatalogue)).not.toThrow();
+    expect(() => checkAlertingCatalogue(undefined, undefined, alertingCatalogue)).toThrow(
+      /alerting: not set/,
+    );
+  });
+
   it("sets ports, memory, evaluation interval and the webhook (byte for byte render's files)", async () => {
     setup(true, {
       alerting: {
