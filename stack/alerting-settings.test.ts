@@ -22,7 +22,7 @@ describe("resolveAlerting", () => {
       },
       ports: { vmalert: 8880, alertmanager: 9093 },
       memoryMb: { vmalert: 32, alertmanager: 32 },
-      evaluationInterval: "30s",
+      evaluationInterval: "1m",
     };
     expect(resolveAlerting(true, DEFAULT_PORTS)).toEqual(want);
     expect(resolveAlerting("true", DEFAULT_PORTS)).toEqual(want);

@@ -27,7 +27,7 @@ export interface AlertingSettings {
   readonly ports: AlertingPorts;
   /** Memory limits in MiB. @default DEFAULT_ALERTING_MEMORY_MB */
   readonly memoryMb: AlertingMemory;
-  /** vmalert -evaluationInterval. @default "30s" */
+  /** vmalert -evaluationInterval; the rule groups are rendered at it. @default "1m" (the generator's) */
   readonly evaluationInterval: string;
   /**
    * Where Alertmanager posts notifications (a webhook receiver). @default none: the generated
@@ -49,7 +49,9 @@ export const DEFAULT_ALERTING_PORTS: AlertingPorts = { vmalert: 8880, alertmanag
 // Together 64 MiB: over what the 300 MiB budget has left (280 MiB used), hence an opt-in.
 export const DEFAULT_ALERTING_MEMORY_MB: AlertingMemory = { vmalert: 32, alertmanager: 32 };
 
-export const DEFAULT_ALERTING_EVALUATION_INTERVAL = "30s";
+// The rule generator's default (alerts/windows.ts), so that the stack runs the very rules.yaml that
+// `npm run render` writes.
+export const DEFAULT_ALERTING_EVALUATION_INTERVAL = "1m";
 
 const KEYS = ["enabled", "images", "ports", "memoryMb", "evaluationInterval", "webhookUrl"] as const;
 

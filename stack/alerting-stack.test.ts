@@ -159,14 +159,14 @@ describe.each([true, false])("the stack with alerting (preview=%s)", (preview) =
     });
   });
 
-  it("uploads render's rules and Alertmanager config byte for byte (groups at evaluationInterval 30s)", () => {
-    const want = renderArtifacts(scottyAlerting, { alerting: { evaluationIntervalSeconds: 30 } }).alerting;
+  it("uploads render's rules and Alertmanager config byte for byte (by default, render's own defaults)", () => {
+    const want = renderArtifacts(scottyAlerting).alerting;
     if (want === undefined) throw new Error("scottyAlerting renders no alerting");
     expect(container("observability-vmalert").uploads).toEqual([
       { file: "/etc/vmalert/rules/rules.yaml", content: want.rulesYaml },
     ]);
-    expect(want.rulesYaml).toMatch(/^ {4}interval: 30s$/m);
-    expect(want.rulesYaml).not.toMatch(/^ {4}interval: (?!30s$)/m);
+    expect(want.rulesYaml).toMatch(/^ {4}interval: 1m$/m);
+    expect(want.rulesYaml).not.toMatch(/^ {4}interval: (?!1m$)/m);
     expect(container("observability-alertmanager").uploads).toEqual([
       { file: "/etc/alertmanager/alertmanager.yml", content: want.alertmanagerYaml },
     ]);
@@ -185,7 +185,7 @@ describe.each([true, false])("the stack with alerting (preview=%s)", (preview) =
       "-remoteWrite.url=http://victoriametrics:8428",
       "-remoteRead.url=http://victoriametrics:8428",
       "-notifier.url=http://alertmanager:9093",
-      "-evaluationInterval=30s",
+      "-evaluationInterval=1m",
       "-external.url=http://127.0.0.1:8880",
       "-httpListenAddr=:8880",
     ]);
@@ -301,7 +301,7 @@ describe("the alerting key's settings", () => {
       alerting: {
         ports: { vmalert: 18880, alertmanager: 19093 },
         memoryMb: { vmalert: 48, alertmanager: 40 },
-        evaluationInterval: "1m",
+        evaluationInterval: "2m",
         webhookUrl: "http://receiver.example:5001/alerts",
       },
     });
@@ -311,16 +311,19 @@ describe("the alerting key's settings", () => {
     expect(vmalert.ports).toEqual([{ internal: 8880, external: 18880, ip: "127.0.0.1", protocol: "tcp" }]);
     expect(am.ports).toEqual([{ internal: 9093, external: 19093, ip: "127.0.0.1", protocol: "tcp" }]);
     expect([vmalert.memory, am.memory]).toEqual([48, 40]);
-    expect(vmalert.command).toContain("-evaluationInterval=1m");
+    expect(vmalert.command).toContain("-evaluationInterval=2m");
     expect(vmalert.command).toContain("-external.url=http://127.0.0.1:18880");
     expect(outputs).toMatchObject({
       vmalertUrl: "http://127.0.0.1:18880",
       alertmanagerUrl: "http://127.0.0.1:19093",
       alertingMemoryMb: { vmalert: 48, alertmanager: 40, total: 88 },
     });
-    // 1m is render's default interval: the rules are exactly `npm run render`'s file.
+    // The rules are exactly the render's file at the same interval.
     const rendered = renderFiles(scottyAlerting, {
-      alerting: { alertmanager: { webhookUrl: "http://receiver.example:5001/alerts" } },
+      alerting: {
+        evaluationIntervalSeconds: 120,
+        alertmanager: { webhookUrl: "http://receiver.example:5001/alerts" },
+      },
     });
     const file = (p: string): string => {
       const f = rendered.find((x) => x.path === p);
@@ -354,7 +357,7 @@ describe("the alerting key's settings", () => {
       definitions: path.join(__dirname, "..", "test", "fixtures", "scotty-alerting.ts"),
     });
     await build();
-    const want = renderArtifacts(scottyAlerting, { alerting: { evaluationIntervalSeconds: 30 } }).alerting;
+    const want = renderArtifacts(scottyAlerting).alerting;
     expect((container("observability-vmalert").uploads as Upload[])[0]?.content).toBe(want?.rulesYaml);
   });
 
