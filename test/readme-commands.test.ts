@@ -359,6 +359,42 @@ const NOT_RUN_HERE: readonly NotRunHere[] = [
     gap: "this exact form (all outputs with secrets in clear)",
   },
   {
+    command: "pulumi config set definitions ./test/fixtures/scotty-alerting.ts",
+    needs: "the Pulumi CLI and a stack",
+    coveredBy: [
+      {
+        file: "stack/alerting-stack.test.ts",
+        evidence: /definitions: path\.join\(__dirname, "\.\.", "test", "fixtures", "scotty-alerting\.ts"\)/,
+        how: "the mock tests set `definitions` to that fixture and get its rules in vmalert",
+      },
+    ],
+    gap: "no real-engine test runs the stack with alerting on",
+  },
+  {
+    command: "pulumi config set --path alerting.enabled true",
+    needs: "the Pulumi CLI and a stack",
+    coveredBy: [
+      {
+        file: "stack/alerting-settings.test.ts",
+        evidence: /resolveAlerting\("true", DEFAULT_PORTS\)/,
+        how: "the text `true` (what `--path` may store) turns alerting on with every default",
+      },
+    ],
+    gap: "no real-engine test runs the stack with alerting on",
+  },
+  {
+    command: "pulumi config set --path alerting.webhookUrl https://hooks.example.com/alerts",
+    needs: "the Pulumi CLI and a stack",
+    coveredBy: [
+      {
+        file: "stack/alerting-stack.test.ts",
+        evidence: /webhookUrl: "http:\/\/receiver\.example:5001\/alerts"/,
+        how: "the mock tests set a webhook URL and find it in the Alertmanager config",
+      },
+    ],
+    gap: "no real-engine test runs the stack with alerting on",
+  },
+  {
     command: "pulumi config set --path ports.grafana 3001",
     needs: "the Pulumi CLI and a stack",
     coveredBy: [
