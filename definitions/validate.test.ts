@@ -201,7 +201,7 @@ describe("defineMetrics validation", () => {
 
   it("puts the catalogue name and every problem in the error message", () => {
     expect(() => defineMetrics({ name: "svc", groups, metrics: { a: { ...ok, description: "" } } })).toThrow(
-      /Invalid metric catalogue "svc" \(1 problem\):\n {2}- metric "svc.requests" \(key a\): missing description/,
+      /Invalid metric catalogue "svc" \(1 problem\):\n {2}- \[metric-description\] metric "svc.requests" \(key a\): missing description/,
     );
   });
 });
