@@ -1,10 +1,13 @@
 // Recording cost, side by side in one process on the same attribute sets: raw @opentelemetry/sdk-metrics
-// instruments (with a reader attached, as in an app), prom-client, and this module (createMetrics).
+// instruments (with a reader attached, as in an app), prom-client, this module (createMetrics) called
+// unbound (`add(value, attributes)`) and through bound handles (`bind(attributes).add(value)`), and
+// the "limit": the same update done on a raw Float64Array slot with no checks (for histograms: count,
+// sum, min, max and the same linear bucket search), the least any implementation could do.
 //
 //   npm run bench            (BENCH_ITERATIONS, BENCH_RUNS to change the defaults)
 //
 // Prints `bench <case> <implementation> <ns/op>` (the median of the runs) per case and implementation,
-// then `ratio <case> module/sdk=<x> module/prom-client=<y>` per case.
+// then `ratio <case> module/sdk=<x> module/prom-client=<y> module/limit=<z> bound/limit=<w>` per case.
 import * as os from "node:os";
 import type { Attributes } from "@opentelemetry/api";
 import { ValueType } from "@opentelemetry/api";
@@ -118,6 +121,38 @@ const shopMetrics = createMetrics(shop, {
   exportIntervalMillis: HOUR,
 });
 
+// --- bound handles, and the limit --------------------------------------------------------------------
+const errorHandles = errorTypes.map((v) => m.logStreamErrors.bind({ "error.type": v as "timeout" }));
+const upDownHandle = m.websocketConnectionsActive.bind();
+const routeHandles = routes.map((route) => shopMetrics.requests.bind({ route }));
+const statusHandles = statuses.map((v) => m.taskDuration.bind({ "task.status": v as "failed" }));
+
+// The limit: one Float64Array per case, slots like the fast path's (a histogram row: count, sum, min,
+// max, then one count per bucket).
+const limitSums = new Float64Array(5);
+const limitUpDown = new Float64Array(1);
+const limitOpen = new Float64Array(5);
+// The module's bucket search: boundaries then a +Infinity sentinel, one comparison per bucket.
+const limitBounds = Float64Array.from([...buckets, Infinity]);
+const LIMIT_WIDTH = 4 + buckets.length + 1;
+const limitRows = new Float64Array(3 * LIMIT_WIDTH);
+for (let s = 0; s < 3; s++) {
+  limitRows[s * LIMIT_WIDTH + 2] = Infinity;
+  limitRows[s * LIMIT_WIDTH + 3] = -Infinity;
+}
+function limitRecord(s: number, value: number): void {
+  const rows = limitRows;
+  const o = s * LIMIT_WIDTH;
+  rows[o]! += 1;
+  rows[o + 1]! += value;
+  if (value < rows[o + 2]!) rows[o + 2] = value;
+  if (value > rows[o + 3]!) rows[o + 3] = value;
+  const bounds = limitBounds;
+  let b = 0;
+  while (bounds[b]! < value) b++;
+  rows[o + 4 + b]! += 1;
+}
+
 // One loop function per implementation and case, so each call site stays monomorphic: a shared loop
 // would see three receiver types and penalise whichever ran last.
 type Loop = (n: number) => void;
@@ -132,6 +167,12 @@ const cases: Record<string, Record<string, Loop>> = {
     module: (n) => {
       for (let i = 0; i < n; i++) m.logStreamErrors.add(1, errorAttrs[i % 5] as { "error.type": "timeout" });
     },
+    bound: (n) => {
+      for (let i = 0; i < n; i++) errorHandles[i % 5]!.add(1);
+    },
+    limit: (n) => {
+      for (let i = 0; i < n; i++) limitSums[i % 5]! += 1;
+    },
   },
   "updown-add": {
     sdk: (n) => {
@@ -143,6 +184,12 @@ const cases: Record<string, Record<string, Loop>> = {
     module: (n) => {
       for (let i = 0; i < n; i++) m.websocketConnectionsActive.add(i & 1 ? -1 : 1);
     },
+    bound: (n) => {
+      for (let i = 0; i < n; i++) upDownHandle.add(i & 1 ? -1 : 1);
+    },
+    limit: (n) => {
+      for (let i = 0; i < n; i++) limitUpDown[0]! += i & 1 ? -1 : 1;
+    },
   },
   "counter-add-open-attrs": {
     sdk: (n) => {
@@ -153,6 +200,12 @@ const cases: Record<string, Record<string, Loop>> = {
     },
     module: (n) => {
       for (let i = 0; i < n; i++) shopMetrics.requests.add(1, routeAttrs[i % 5] as { route: string });
+    },
+    bound: (n) => {
+      for (let i = 0; i < n; i++) routeHandles[i % 5]!.add(1);
+    },
+    limit: (n) => {
+      for (let i = 0; i < n; i++) limitOpen[i % 5]! += 1;
     },
   },
   "histogram-record": {
@@ -166,6 +219,12 @@ const cases: Record<string, Record<string, Loop>> = {
       for (let i = 0; i < n; i++) {
         m.taskDuration.record(durations[i & 1023]!, statusAttrs[i % 3] as { "task.status": "failed" });
       }
+    },
+    bound: (n) => {
+      for (let i = 0; i < n; i++) statusHandles[i % 3]!.record(durations[i & 1023]!);
+    },
+    limit: (n) => {
+      for (let i = 0; i < n; i++) limitRecord(i % 3, durations[i & 1023]!);
     },
   },
 };
@@ -202,21 +261,42 @@ async function main(): Promise<void> {
       console.log(`bench ${name} ${impl} ${median(xs).toFixed(1)}`);
     }
   }
+  const x = (a: number, b: number) => (a / b).toFixed(3);
   for (const [name, r] of Object.entries(results)) {
     console.log(
-      `ratio ${name} module/sdk=${(r.module! / r.sdk!).toFixed(3)} module/prom-client=${(r.module! / r["prom-client"]!).toFixed(3)}`,
+      `ratio ${name} module/sdk=${x(r.module!, r.sdk!)} module/prom-client=${x(r.module!, r["prom-client"]!)} ` +
+        `module/limit=${x(r.module!, r.limit!)} bound/limit=${x(r.bound!, r.limit!)}`,
     );
   }
-  // Both OTel paths must have counted every recording (same total per attribute set).
+  // The module must have counted every recording, unbound and bound alike, in the same series; and the
+  // limit loops must have done their work (so that none was optimised away).
   await Promise.all([m.shutdown(), shopMetrics.shutdown(), sdkProvider.shutdown()]);
-  const exported = exporter.getMetrics().at(-1)!;
-  const errors = exported.scopeMetrics
-    .flatMap((s) => s.metrics)
-    .find((x) => x.descriptor.name === scotty.byKey.logStreamErrors.name)!;
-  const total = (errors.dataPoints as { value: number }[]).reduce((n, p) => n + p.value, 0);
+  const exported = exporter
+    .getMetrics()
+    .at(-1)!
+    .scopeMetrics.flatMap((s) => s.metrics);
+  const byName = (name: string) => exported.find((e) => e.descriptor.name === name)!;
+  const errors = byName(scotty.byKey.logStreamErrors.name).dataPoints as { value: number }[];
+  const total = errors.reduce((n, p) => n + p.value, 0);
+  const histogram = byName(scotty.byKey.taskDuration.name).dataPoints as { value: { count: number } }[];
+  const count = histogram.reduce((n, p) => n + p.value.count, 0);
+  const perImplementation = WARMUP + RUNS * ITERATIONS;
+  const limitTotal = limitSums.reduce((n, v) => n + v, 0);
+  const limitCount = [0, 1, 2].reduce((n, s) => n + limitRows[s * LIMIT_WIDTH]!, 0);
   console.log(
-    `# check: module counted ${total} counter-add-attrs recordings (expected ${WARMUP + RUNS * ITERATIONS})`,
+    `# check: module+bound counted ${total} counter-add-attrs recordings in ${errors.length} series and ` +
+      `${count} histogram-record recordings in ${histogram.length} series (expected ${2 * perImplementation} ` +
+      `each, in ${errorTypes.length} and ${statuses.length}); limit ${limitTotal} and ${limitCount} ` +
+      `(expected ${perImplementation} each)`,
   );
+  const ok =
+    total === 2 * perImplementation &&
+    count === 2 * perImplementation &&
+    errors.length === errorTypes.length &&
+    histogram.length === statuses.length &&
+    limitTotal === perImplementation &&
+    limitCount === perImplementation;
+  if (!ok) throw new Error("bench check failed: a recording was lost or went to the wrong series");
 }
 
 main().catch((e: unknown) => {

@@ -340,6 +340,7 @@ export class FastGauge extends FastStorage {
  * Bucket i counts values in (bounds[i-1], bounds[i]] (upper bound inclusive, as in OTel).
  */
 export class FastHistogram extends FastStorage {
+  /** The boundaries, then +Infinity: a sentinel that ends the bucket search (see `recordAt`). */
   private readonly bounds: Float64Array;
   private readonly boundaries: number[];
   /** Row layout: [count, sum, min, max, bucket 0 … bucket n]. */
@@ -350,7 +351,7 @@ export class FastHistogram extends FastStorage {
     super(metric, reporter);
     // Same normalisation as the SDK's ExplicitBucketHistogramAggregation: sorted, no infinities.
     this.boundaries = [...(metric.buckets ?? [])].sort((a, b) => a - b).filter((b) => Number.isFinite(b));
-    this.bounds = Float64Array.from(this.boundaries);
+    this.bounds = Float64Array.from([...this.boundaries, Infinity]);
     this.width = 4 + this.boundaries.length + 1;
     // Rows grow as series appear: memory follows the series in use, not the possible attribute sets.
     this.rows = new Float64Array(0);
@@ -409,10 +410,12 @@ export class FastHistogram extends FastStorage {
     rows[o + 1] = sum;
     if (value < rows[o + 2]!) rows[o + 2] = value;
     if (value > rows[o + 3]!) rows[o + 3] = value;
-    // Linear scan: bucket lists are short (≤ ~20), where it beats a binary search.
+    // Linear scan: bucket lists are short (≤ ~20), where it beats a binary search. The value is finite
+    // (checked by every caller), so the +Infinity sentinel stops the scan at the last (overflow) bucket
+    // at the latest: one comparison per bucket instead of two.
     const bounds = this.bounds;
     let b = 0;
-    while (b < bounds.length && bounds[b]! < value) b++;
+    while (bounds[b]! < value) b++;
     rows[o + 4 + b]! += 1;
   }
 
