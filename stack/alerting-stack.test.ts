@@ -119,6 +119,7 @@ const ALERTING_RESOURCES = [
 ];
 
 const PROXY_FLAG = "-vmalert.proxyURL=http://vmalert:8880";
+const SELF_SCRAPE_FLAG = "-selfScrapeInterval=15s";
 
 describe.each([true, false])("the stack with alerting (preview=%s)", (preview) => {
   let off: { resources: string[]; vmCommand: string[]; outputs: Record<string, unknown> };
@@ -175,7 +176,9 @@ describe.each([true, false])("the stack with alerting (preview=%s)", (preview) =
   it("gives VictoriaMetrics -vmalert.proxyURL, and nothing else changes in its command", () => {
     const cmd = container("observability-victoriametrics").command as string[];
     expect(cmd.filter((f) => f.startsWith("-vmalert"))).toEqual([PROXY_FLAG]);
-    expect(cmd.filter((f) => f !== PROXY_FLAG)).toEqual(off.vmCommand);
+    // and scrapes itself, for the built-in vm_* rules
+    expect(cmd).toContain(SELF_SCRAPE_FLAG);
+    expect(cmd.filter((f) => f !== PROXY_FLAG && f !== SELF_SCRAPE_FLAG)).toEqual(off.vmCommand);
   });
 
   it("runs vmalert against VictoriaMetrics (datasource, remote write and read) and notifies Alertmanager", () => {
