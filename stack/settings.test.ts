@@ -84,7 +84,7 @@ describe("resolveSettings", () => {
 
   it("checks the memory budget", () => {
     expect(() => resolveSettings({ memoryMb: { grafana: 200 } })).toThrow(
-      /memoryMb: collector \(56\) \+ victoriametrics \(128\) \+ grafana \(200\) = 384 MiB, over memoryBudgetMb 300/,
+      /memoryMb: collector \(56\) \+ victoriametrics \(144\) \+ grafana \(200\) = 400 MiB, over memoryBudgetMb 300/,
     );
     expect(resolveSettings({ memoryMb: { grafana: 200 }, memoryBudgetMb: 400 }).memoryMb.grafana).toBe(200);
     // An existing Grafana takes the Grafana container out of the budget.

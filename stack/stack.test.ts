@@ -233,7 +233,7 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
     const expected: Record<string, [number, string]> = {
       "observability-collector": [56, "otel-collector"],
       "observability-jaeger": [128, "jaeger"],
-      "observability-victoriametrics": [128, "victoriametrics"],
+      "observability-victoriametrics": [144, "victoriametrics"],
       "observability-grafana": [96, "grafana"],
     };
     for (const [name, [memory, alias]] of Object.entries(expected)) {
@@ -246,10 +246,10 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
     }
     expect(outputs.memoryLimitsMb).toEqual({
       collector: 56,
-      victoriametrics: 128,
+      victoriametrics: 144,
       grafana: 96,
       jaeger: 128,
-      budgetedTotal: 280,
+      budgetedTotal: 296,
     });
   });
 
@@ -411,7 +411,7 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
 
   it("gives the Go programs under a memory limit a GOMEMLIMIT of 80% of it", () => {
     expect(byName("observability-collector").inputs.envs).toContain("GOMEMLIMIT=44MiB");
-    expect(byName("observability-victoriametrics").inputs.envs).toContain("GOMEMLIMIT=102MiB");
+    expect(byName("observability-victoriametrics").inputs.envs).toContain("GOMEMLIMIT=115MiB");
   });
 
   it("sets memorySwap equal to memory on every container (no swap, and no drift after up)", () => {
