@@ -43,8 +43,8 @@ const MIN_GO_SERVICE_MEMORY_MB = MIN_COLLECTOR_MEMORY_MIB;
 // trace storage) is capped on its own. The end-to-end test checks the real collector's, Jaeger's and
 // VictoriaMetrics' peak anonymous memory against these limits with 15% headroom (measured 2026-12-01
 // with the dashboards' 239 queries: about 29, 12 and 98 MiB; VictoriaMetrics outgrew 96 MiB, and with
-// it the former 250 MiB budget; 2026-12-03, with VictoriaMetrics scraping itself every 15s for the
-// built-in vm_* alert rules: 117.6 MiB, so 144). The collector's default lives in collector/options.ts, which renders
+// it the former 250 MiB budget; 2026-12-03, with the e2e's `check` runs added (two more rounds of the
+// dashboards' queries and series reads): 110.1 MiB, over 128 with the headroom, so 144). The collector's default lives in collector/options.ts, which renders
 // the memory_limiter from it.
 // CPUs: a local stack on a developer's machine: the collector and VictoriaMetrics (which ingest and
 // answer the dashboards' queries) and Grafana get one CPU each, Jaeger (in-memory traces) half of one.
