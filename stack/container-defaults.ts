@@ -8,6 +8,15 @@ export const RESTART_POLICY = "unless-stopped";
 export const LOG_DRIVER = "json-file";
 export const LOG_OPTS: Readonly<Record<string, string>> = { "max-file": "3", "max-size": "10m" };
 
+/**
+ * Seconds a service gets to stop (SIGTERM) before the provider kills it, when its container is
+ * replaced or destroyed. Unset, the provider stops with a timeout of 0, i.e. SIGKILL at once: the
+ * real-engine up test lost a sample VictoriaMetrics had accepted seconds before a retention change
+ * replaced it (VictoriaMetrics, the collector's queue and Grafana's SQLite all flush on SIGTERM).
+ * A provider-side setting only: changing it updates state in place, no container is replaced.
+ */
+export const STOP_GRACE_SECONDS = 30;
+
 /** A published port: container port → host `ip:external`. */
 export function publish(internal: number, external: number, ip: string): docker.types.input.ContainerPort {
   return { internal, external, ip, protocol: "tcp" };
@@ -15,11 +24,14 @@ export function publish(internal: number, external: number, ip: string): docker.
 
 /**
  * What every container of the stack shares: a memory limit (MiB) with no swap on top, restart
- * `unless-stopped` and bounded json-file logs.
+ * `unless-stopped`, bounded json-file logs and a graceful stop on replace and destroy.
  */
 export function containerBasics(
   memoryMb: number,
-): Pick<docker.ContainerArgs, "memory" | "memorySwap" | "restart" | "logDriver" | "logOpts"> {
+): Pick<
+  docker.ContainerArgs,
+  "memory" | "memorySwap" | "restart" | "logDriver" | "logOpts" | "destroyGraceSeconds"
+> {
   return {
     memory: memoryMb,
     // memory + swap. Left unset, Docker fills in 2 x memory, and the provider then shows a
@@ -28,6 +40,7 @@ export function containerBasics(
     restart: RESTART_POLICY,
     logDriver: LOG_DRIVER,
     logOpts: { ...LOG_OPTS },
+    destroyGraceSeconds: STOP_GRACE_SECONDS,
   };
 }
 

@@ -8,6 +8,7 @@ import { scotty } from "../definitions";
 import versions from "../versions.json";
 import { contentHash } from "./config-files";
 import { chownFailure } from "./volume-owner";
+import { STOP_GRACE_SECONDS } from "./container-defaults";
 import type * as Program from "./program";
 
 /** The program, loaded after setMocks (it must not be evaluated before the mocks are in place). */
@@ -419,6 +420,25 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
       expect(r.inputs.memorySwap).toBe(r.inputs.memory);
       expect(r.inputs.memory).toBeGreaterThan(0);
     }
+  });
+
+  it("stops every running service with SIGTERM and a grace period before replacing or destroying it", () => {
+    // Without destroyGraceSeconds the provider stops with a timeout of 0 (SIGKILL): VictoriaMetrics
+    // loses what it has not flushed yet, Grafana's SQLite may be cut mid-write.
+    const services = recorded.filter(
+      (x) =>
+        x.type === "docker:index/container:Container" &&
+        x.inputs.start !== false &&
+        x.inputs.mustRun !== false,
+    );
+    expect(services.map((r) => r.name).sort()).toEqual([
+      "observability-collector",
+      "observability-grafana",
+      "observability-jaeger",
+      "observability-victoriametrics",
+    ]);
+    for (const r of services)
+      expect([r.name, r.inputs.destroyGraceSeconds]).toEqual([r.name, STOP_GRACE_SECONDS]);
   });
 
   it("uploads the catalogue's documents with the dashboards, so a PR preview shows them", () => {
