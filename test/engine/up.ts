@@ -62,6 +62,12 @@ function inspect(name: string, format: string): string | undefined {
   return r.status === 0 ? r.stdout : undefined;
 }
 
+/** The last lines a container wrote, to show why it is not healthy. */
+function containerLogs(name: string): string {
+  const r = docker(["logs", "--tail", "40", name]);
+  return `docker logs --tail 40 ${name}:\n${r.stdout}${r.stderr}`;
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -234,6 +240,7 @@ async function checkHealth(): Promise<void> {
     c.ok(
       s !== undefined,
       `${name} reports healthy (docker inspect) ${s !== undefined ? `after ${s.toFixed(0)}s` : `not within ${HEALTH_TIMEOUT_S}s`}`,
+      s === undefined ? containerLogs(name) : "",
     );
   }
   // The collector image is FROM scratch: no shell, no probe binary, so Docker cannot run a healthcheck
@@ -246,7 +253,8 @@ async function checkHealth(): Promise<void> {
   );
   c.ok(
     s !== undefined,
-    `${CONTAINERS.collector} is running and its health_check answers 200 ${s !== undefined ? `after ${s.toFixed(0)}s` : ""}`,
+    `${CONTAINERS.collector} is running and its health_check answers 200 ${s !== undefined ? `after ${s.toFixed(0)}s` : `not within ${HEALTH_TIMEOUT_S}s`}`,
+    s === undefined ? containerLogs(CONTAINERS.collector) : "",
   );
 }
 
