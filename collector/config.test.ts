@@ -340,7 +340,7 @@ describe("collectorConfig option validation", () => {
     ["remoteWriteUrl", "ftp://vm/api/v1/write", /"remoteWriteUrl" must use http or https/],
     ["remoteWriteUrl", "http://victoriametrics:8428", /has no path.*\/api\/v1\/write/],
     ["remoteWriteUrl", "http://u:p@vm:8428/api/v1/write", /contains credentials/],
-    ["memoryLimitMib", 16, /"memoryLimitMib" is 16: .*from 32 to 65536.*Fix: raise/],
+    ["memoryLimitMib", 32, /"memoryLimitMib" is 32: .*from 64 to 65536.*Fix: raise/],
     ["memoryLimitMib", 100.5, /"memoryLimitMib" is 100.5/],
     ["hostmetricsInterval", "15", /"hostmetricsInterval" is "15"/],
     ["retryMaxElapsed", "5 minutes", /"retryMaxElapsed" is "5 minutes"/],

@@ -58,11 +58,15 @@ export interface CollectorOptions {
 /**
  * The collector container's default memory limit (MiB): the stack's default (stack/settings.ts reads
  * it from here) and the render's, so that `npm run render` writes what the stack runs.
+ * The cgroup limit counts page cache too, and the collector's 126 MB binary is paged in from it: at
+ * 56 MiB (17 MiB anonymous + 41 MiB cache) the real engine's `up` saw the container at its limit,
+ * ~200 major page faults a second and the health check never green. 128 leaves the binary's working
+ * set resident.
  */
-export const DEFAULT_COLLECTOR_MEMORY_MIB = 56;
+export const DEFAULT_COLLECTOR_MEMORY_MIB = 128;
 
-/** Below this the collector cannot start its pipelines (and the stack refuses it too). */
-export const MIN_COLLECTOR_MEMORY_MIB = 32;
+/** Below this the collector's binary does not stay paged in and it thrashes (the stack refuses it). */
+export const MIN_COLLECTOR_MEMORY_MIB = 64;
 
 /**
  * Share of a Go service's container memory limit given to the Go runtime (GOMEMLIMIT) and, for the

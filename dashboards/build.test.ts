@@ -318,11 +318,11 @@ describe("buildDashboards(scotty)", () => {
     const memory = titled("Collector memory (RSS)") as AnyPanel & {
       fieldConfig: { defaults: { thresholds: { steps: { value: number | null }[] } } };
     };
-    // 56 MiB container: memory_limiter hard limit 44 MiB, spike 8 MiB, soft limit 36 MiB.
+    // 128 MiB container: memory_limiter hard limit 102 MiB, spike 20 MiB, soft limit 82 MiB.
     expect(memory.fieldConfig.defaults.thresholds.steps.map((x) => x.value)).toEqual([
       null,
-      36 * 1048576,
-      44 * 1048576,
+      82 * 1048576,
+      102 * 1048576,
     ]);
     expect(titled("Metric points lost").targets?.[0]?.expr).toMatch(
       /^\(\(sum\(rate\(otelcol_exporter_send_failed_metric_points/,

@@ -55,7 +55,7 @@ export interface DashboardOptions {
   /**
    * The collector's memory limit in MiB: its memory panel shows the memory_limiter's soft and hard
    * limits derived from it, as the collector config does.
-   * @default 56 (the collector default, DEFAULT_COLLECTOR_OPTIONS.memoryLimitMib)
+   * @default 128 (the collector default, DEFAULT_COLLECTOR_OPTIONS.memoryLimitMib)
    */
   collectorMemoryLimitMib: number;
 }

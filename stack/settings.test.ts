@@ -23,7 +23,7 @@ describe("resolveSettings", () => {
     expect(s.ports).toEqual(DEFAULT_PORTS);
     expect(s.retention).toBe("30d");
     expect(s.memoryMb).toEqual(DEFAULT_MEMORY_MB);
-    expect(s.memoryMb.collector + s.memoryMb.victoriametrics + s.memoryMb.grafana).toBeLessThan(300);
+    expect(s.memoryMb.collector + s.memoryMb.victoriametrics + s.memoryMb.grafana).toBeLessThan(400);
     expect(s.existingGrafana).toBeUndefined();
   });
 
@@ -84,9 +84,9 @@ describe("resolveSettings", () => {
 
   it("checks the memory budget", () => {
     expect(() => resolveSettings({ memoryMb: { grafana: 200 } })).toThrow(
-      /memoryMb: collector \(56\) \+ victoriametrics \(144\) \+ grafana \(200\) = 400 MiB, over memoryBudgetMb 300/,
+      /memoryMb: collector \(128\) \+ victoriametrics \(144\) \+ grafana \(200\) = 472 MiB, over memoryBudgetMb 400/,
     );
-    expect(resolveSettings({ memoryMb: { grafana: 200 }, memoryBudgetMb: 400 }).memoryMb.grafana).toBe(200);
+    expect(resolveSettings({ memoryMb: { grafana: 200 }, memoryBudgetMb: 472 }).memoryMb.grafana).toBe(200);
     // An existing Grafana takes the Grafana container out of the budget.
     expect(() =>
       resolveSettings({ memoryMb: { grafana: 200 }, existingGrafana: { url: "https://g.example" } }),

@@ -232,7 +232,7 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
 
   it("gives every container a memory limit, restart policy, bounded logs and the network alias the configs use", () => {
     const expected: Record<string, [number, string]> = {
-      "observability-collector": [56, "otel-collector"],
+      "observability-collector": [128, "otel-collector"],
       "observability-jaeger": [128, "jaeger"],
       "observability-victoriametrics": [144, "victoriametrics"],
       "observability-grafana": [96, "grafana"],
@@ -246,11 +246,11 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
       expect(c.networksAdvanced).toEqual([{ name: "obs-observability", aliases: [alias] }]);
     }
     expect(outputs.memoryLimitsMb).toEqual({
-      collector: 56,
+      collector: 128,
       victoriametrics: 144,
       grafana: 96,
       jaeger: 128,
-      budgetedTotal: 296,
+      budgetedTotal: 368,
     });
   });
 
@@ -302,7 +302,7 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
 
   it("uploads the rendered collector config, scrape config and Grafana files, byte for byte", () => {
     const files = renderFiles(scotty, {
-      collector: { memoryLimitMib: 56, hostmetrics: true, debug: false, hostRootPath: "/hostfs" },
+      collector: { memoryLimitMib: 128, hostmetrics: true, debug: false, hostRootPath: "/hostfs" },
       dashboards: { hostmetrics: true, jaegerUiUrl: "http://127.0.0.1:16686" },
     });
     const content = (path: string): string => {
@@ -411,7 +411,7 @@ describe.each([true, false])("the stack with default config (preview=%s)", (prev
   });
 
   it("gives the Go programs under a memory limit a GOMEMLIMIT of 80% of it", () => {
-    expect(byName("observability-collector").inputs.envs).toContain("GOMEMLIMIT=44MiB");
+    expect(byName("observability-collector").inputs.envs).toContain("GOMEMLIMIT=102MiB");
     expect(byName("observability-victoriametrics").inputs.envs).toContain("GOMEMLIMIT=115MiB");
   });
 
@@ -639,7 +639,7 @@ describe.each([true, false])("an existing Grafana (preview=%s)", (preview) => {
       ["prometheus", "victoriametrics", "http://127.0.0.1:8428"],
     ]);
     const files = renderFiles(scotty, {
-      collector: { memoryLimitMib: 56, hostmetrics: true, debug: false, hostRootPath: "/hostfs" },
+      collector: { memoryLimitMib: 128, hostmetrics: true, debug: false, hostRootPath: "/hostfs" },
       dashboards: { hostmetrics: true, jaegerUiUrl: "http://127.0.0.1:16686" },
     });
     const rendered = files

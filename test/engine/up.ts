@@ -30,6 +30,8 @@ import {
 
 const c = new Checks("up");
 const HEALTH_TIMEOUT_S = 90;
+/** Major page faults per second over which a container counts as thrashing. */
+const PAGING_MAX_PER_S = 20;
 // Its own name prefix, so that the test never touches (or deletes) a user's stack on this engine.
 const PREFIX = "obs-enginetest";
 const CONTAINERS = {
@@ -258,6 +260,60 @@ async function checkHealth(): Promise<void> {
   );
 }
 
+/** A running container's cgroup memory.stat (cgroup v1 or v2), found from its process's /proc entry. */
+function memoryStat(name: string): Record<string, number> | undefined {
+  const pid = Number(inspect(name, "{{.State.Pid}}"));
+  const id = inspect(name, "{{.Id}}") ?? "";
+  if (!(pid > 0)) return undefined;
+  const rel = fs
+    .readFileSync(`/proc/${pid}/cgroup`, "utf8")
+    .split("\n")
+    .map((l) => l.split(":"))
+    .find(([, controllers]) => controllers === "memory" || controllers === "")?.[2];
+  const candidates = [
+    rel !== undefined ? `/sys/fs/cgroup/memory${rel}` : "",
+    rel !== undefined ? `/sys/fs/cgroup${rel}` : "",
+    `/sys/fs/cgroup/memory/docker/${id}`,
+    `/sys/fs/cgroup/system.slice/docker-${id}.scope`,
+    `/sys/fs/cgroup/docker/${id}`,
+  ];
+  const dir = candidates.find((d) => d !== "" && fs.existsSync(path.join(d, "memory.stat")));
+  if (dir === undefined) return undefined;
+  return Object.fromEntries(
+    fs
+      .readFileSync(path.join(dir, "memory.stat"), "utf8")
+      .split("\n")
+      .filter((l) => l.includes(" "))
+      .map((l) => [l.split(" ")[0], Number(l.split(" ")[1])]),
+  );
+}
+
+/**
+ * No service pages its own binary in and out: the cgroup's limit counts page cache, and a limit that
+ * fits the heap but not the binary's working set thrashes (the collector at 56 MiB: ~200 major faults
+ * a second, health never green). Major faults are counted over 10 s once the stack is up.
+ */
+async function checkPaging(): Promise<void> {
+  const names = [CONTAINERS.collector, CONTAINERS.jaeger, CONTAINERS.victoriametrics];
+  const before = names.map(memoryStat);
+  await sleep(10_000);
+  const after = names.map(memoryStat);
+  names.forEach((name, i) => {
+    const [b, a] = [before[i], after[i]];
+    if (b === undefined || a === undefined || a.pgmajfault === undefined) {
+      c.ok(false, `${name}: its cgroup memory.stat is readable`, "no memory.stat under /sys/fs/cgroup");
+      return;
+    }
+    const rate = ((a.pgmajfault ?? 0) - (b.pgmajfault ?? 0)) / 10;
+    const mib = (v: number | undefined): string => ((v ?? 0) / 1048576).toFixed(1);
+    c.ok(
+      rate < PAGING_MAX_PER_S,
+      `${name} does not thrash: ${rate.toFixed(1)} major page faults/s (under ${PAGING_MAX_PER_S}); ` +
+        `anonymous ${mib(a.rss ?? a.anon)} MiB, page cache ${mib(a.cache ?? a.file)} MiB`,
+    );
+  });
+}
+
 async function checkData(client: VictoriaMetricsClient): Promise<void> {
   // No failures are provoked here (the e2e does that, with a short collector retry): a failure
   // counter the collector has not created yet is answered by its fallback, `(failed or sent * 0)`,
@@ -369,6 +425,7 @@ async function main(): Promise<void> {
     }
     log(tail(up.stdout, 12));
     await checkHealth();
+    await checkPaging();
     checkHardening("after up");
     const owners = volumeOwners(VOLUMES[0] as string);
     const notVm = [...owners].filter(([, uid]) => uid !== 10003).map(([p, uid]) => `${p} (${uid})`);
