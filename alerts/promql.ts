@@ -1,5 +1,6 @@
 // PromQL for the rules, built only from the resolved objectives and alerts (definitions/alerting.ts):
 // series names, labels and values the catalogue declares, never text a user typed.
+import { countSeries } from "../definitions";
 import type { LabelMatch, ResolvedAlert, ResolvedObjective } from "../definitions";
 
 /** Label values in a `=~` matcher: regex-escaped, then string-escaped. */
@@ -72,7 +73,7 @@ const QUANTILES: Readonly<Record<string, number>> = { p50: 0.5, p90: 0.9, p95: 0
 export function alertExpression(alert: ResolvedAlert, window: string): string {
   const labels = ["job", ...alert.by];
   const m = alert.metric;
-  const series = m.kind === "histogram" ? `${m.prometheusName}_count` : (m.seriesNames[0] as string);
+  const series = countSeries(m.prometheusName, m.kind);
   let measure: string;
   switch (alert.measure) {
     case "rate":

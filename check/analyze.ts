@@ -1,6 +1,7 @@
 // The catalogue against a snapshot of the store (gather.ts): which metrics are missing, which series
 // the catalogue does not know, which labels and values it does not declare, which dashboard queries
 // answer nothing and why. Pure: same catalogue and snapshot, same findings, in the same order.
+import { KINDS } from "../definitions";
 import type { Catalogue, ResolvedMetric } from "../definitions";
 import { closestMetric } from "./closest";
 import type { JobSnapshot, QueryAnswer, Snapshot } from "./gather";
@@ -170,7 +171,7 @@ function analyzeJob(catalogue: Catalogue, snap: JobSnapshot, windowText: string)
     const m = st.metric;
     if (absence.has(m)) continue;
     if (st.present.length === 0) {
-      const counter = m.kind === "counter";
+      const counter = KINDS[m.kind].monotonic;
       const f = {
         kind: "metric-absent" as const,
         severity: counter ? ("warning" as const) : ("error" as const),

@@ -2,6 +2,7 @@
 // another unit or kind (the collector's own naming, definitions/naming.ts), else the same name with
 // other suffixes. Pure.
 import {
+  KINDS,
   METRIC_KINDS,
   nameTokens,
   PER_UNIT_WORDS,
@@ -21,13 +22,6 @@ export interface Closest {
   readonly metric: ResolvedMetric;
   readonly reason: string;
 }
-
-const KIND_WORDS: Readonly<Record<MetricKind, string>> = {
-  counter: "a counter",
-  upDownCounter: "an up-down counter",
-  gauge: "a gauge",
-  histogram: "a histogram",
-};
 
 /** Suffix words the translation adds; not part of a metric's own name. */
 const SUFFIX_WORDS: ReadonlySet<string> = new Set([
@@ -71,13 +65,12 @@ function explain(m: ResolvedMetric, unit: string, kind: MetricKind): string {
     );
   }
   if (kind !== m.kind) {
-    const total =
-      m.kind === "counter"
-        ? "; a counter's series ends in _total"
-        : kind === "counter"
-          ? " (it adds _total)"
-          : "";
-    parts.push(`sent as ${KIND_WORDS[kind]} instead of ${KIND_WORDS[m.kind]}${total}`);
+    const total = KINDS[m.kind].totalSuffix
+      ? `; ${KINDS[m.kind].phrase}'s series ends in _total`
+      : KINDS[kind].totalSuffix
+        ? " (it adds _total)"
+        : "";
+    parts.push(`sent as ${KINDS[kind].phrase} instead of ${KINDS[m.kind].phrase}${total}`);
   }
   return parts.join(", and ");
 }

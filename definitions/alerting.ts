@@ -4,6 +4,8 @@
 // objective or alert and the fix. The rule files, the Alertmanager config and the SLO dashboards are
 // generated from the resolved form (alerts/, dashboards/slo.ts). Kept free of PromQL text: only the
 // series, labels and numbers the generators need.
+import { countSeries, KINDS, kindsWhere } from "./kinds";
+import { METRIC_KINDS } from "./types";
 import type { AttributeSpec, Catalogue, MetricKind, MetricSpec, ResolvedMetric } from "./types";
 import { DefinitionError } from "./validate";
 
@@ -403,7 +405,7 @@ export function formatDuration(s: number): string {
 /** Every counter declared `failuresOf` the metric `key`. */
 function pairedErrorCounters(catalogue: Catalogue, key: string): ResolvedMetric[] {
   return catalogue.list.filter(
-    (m) => m.kind === "counter" && metricSpecOf(catalogue, m.key)?.failuresOf === key,
+    (m) => KINDS[m.kind].failures && metricSpecOf(catalogue, m.key)?.failuresOf === key,
   );
 }
 
@@ -420,7 +422,7 @@ function declaredFailures(catalogue: Catalogue, m: ResolvedMetric): LabelMatch[]
 }
 
 function eventSeries(m: ResolvedMetric): string {
-  return m.kind === "histogram" ? `${m.prometheusName}_count` : (m.seriesNames[0] as string);
+  return countSeries(m.prometheusName, m.kind);
 }
 
 function resolveObjective(
@@ -473,7 +475,14 @@ function resolveObjective(
 
   let sli: ResolvedObjective["sli"] | undefined;
   if (spec.sli === "availability") {
-    const m = metricOf(catalogue, who, "metric", spec.metric, ["counter", "histogram"], problems);
+    const m = metricOf(
+      catalogue,
+      who,
+      "metric",
+      spec.metric,
+      kindsWhere((k) => k.countsEvents),
+      problems,
+    );
     if (m !== undefined) {
       const where = matchesOf(who, "where", m, spec.where, problems);
       const beforeFailure = problems.length;
@@ -485,7 +494,14 @@ function resolveObjective(
           `${who}: give either errors (a counter of failures) or failure (attribute values), not both. Fix: drop one.`,
         );
       } else if (spec.errors !== undefined) {
-        const e = metricOf(catalogue, who, "errors", spec.errors, ["counter"], problems);
+        const e = metricOf(
+          catalogue,
+          who,
+          "errors",
+          spec.errors,
+          kindsWhere((k) => k.failures),
+          problems,
+        );
         if (e !== undefined) {
           if (e.key === m.key) {
             problems.push(`${who}: errors "${e.key}" is the metric itself. Fix: name its failure counter.`);
@@ -541,7 +557,14 @@ function resolveObjective(
       }
     }
   } else if (spec.sli === "latency") {
-    const m = metricOf(catalogue, who, "metric", spec.metric, ["histogram"], problems);
+    const m = metricOf(
+      catalogue,
+      who,
+      "metric",
+      spec.metric,
+      kindsWhere((k) => k.buckets),
+      problems,
+    );
     if (m !== undefined) {
       const where = matchesOf(who, "where", m, spec.where, problems);
       const buckets = m.buckets ?? [];
@@ -586,12 +609,17 @@ function resolveObjective(
   };
 }
 
-const MEASURES_BY_KIND: Readonly<Record<MetricKind, readonly AlertMeasure[]>> = {
-  counter: ["rate", "increase", "errorRatio"],
-  histogram: ["rate", "errorRatio", "p50", "p90", "p95", "p99"],
-  gauge: ["value"],
-  upDownCounter: ["value"],
-};
+/** What an alert may measure of a metric, from what a rate of its kind means (the first is the default). */
+function measuresOf(kind: MetricKind): readonly AlertMeasure[] {
+  switch (KINDS[kind].rate) {
+    case "series":
+      return ["rate", "increase", "errorRatio"];
+    case "count":
+      return ["rate", "errorRatio", "p50", "p90", "p95", "p99"];
+    case "none":
+      return ["value"];
+  }
+}
 
 function resolveAlert(
   catalogue: Catalogue,
@@ -634,16 +662,9 @@ function resolveAlert(
     );
   }
 
-  const m = metricOf(
-    catalogue,
-    who,
-    "metric",
-    spec.metric,
-    ["counter", "histogram", "gauge", "upDownCounter"],
-    problems,
-  );
+  const m = metricOf(catalogue, who, "metric", spec.metric, METRIC_KINDS, problems);
   if (m === undefined) return undefined;
-  const allowed = MEASURES_BY_KIND[m.kind];
+  const allowed = measuresOf(m.kind);
   const measure = (spec.measure ?? allowed[0]) as AlertMeasure;
   const measureOk = allowed.includes(measure);
   if (!measureOk) {
@@ -687,7 +708,7 @@ function resolveAlert(
   let aggregation: ResolvedAlert["aggregation"];
   if (measure === "value") {
     const s = metricSpecOf(catalogue, m.key);
-    aggregation = s?.aggregation ?? (m.kind === "gauge" ? "avg" : "sum");
+    aggregation = s?.aggregation ?? KINDS[m.kind].defaultAggregation ?? "sum";
     // Summing or averaging across a partition (memory type, CPU state) mixes different quantities.
     const partitions = Object.entries(s?.attributes ?? {}).filter(([, a]) => a.partition === true);
     for (const [key] of partitions) {

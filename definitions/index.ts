@@ -41,7 +41,7 @@ export {
   UNIT_WORDS,
   unitSuffixes,
 } from "./naming";
-export { kindFacts, kindPhrases, KINDS, kindSeries, kindsWhere } from "./kinds";
+export { countSeries, kindFacts, kindPhrases, KINDS, kindSeries, kindsWhere } from "./kinds";
 export type { KindFacts } from "./kinds";
 export { hostmetrics } from "./hostmetrics";
 export { otelcol } from "./otelcol";

@@ -191,6 +191,11 @@ export function kindPhrases(kinds: readonly MetricKind[]): string {
 }
 
 /** The concrete series of a metric whose Prometheus base name is `base`. */
+/** The one series that shows a metric exists and whose rate counts its events (a histogram's `_count`). */
+export function countSeries(base: string, kind: MetricKind): string {
+  return `${base}${KINDS[kind].countSuffix}`;
+}
+
 export function kindSeries(base: string, kind: MetricKind): string[] {
   return KINDS[kind].seriesSuffixes.map((s) => `${base}${s}`);
 }

@@ -21,6 +21,7 @@ import {
   MeterProvider,
   PeriodicExportingMetricReader,
 } from "@opentelemetry/sdk-metrics";
+import { KINDS } from "../definitions";
 import type { Catalogue, ResolvedMetric } from "../definitions";
 import type { ExportConfig } from "./config";
 import { resolveExportConfig } from "./config";
@@ -137,7 +138,12 @@ function makeTrack(
     let scale = 1;
     try {
       const a = catalogue.byKey[activeKey];
-      if (a?.kind === "upDownCounter" && a.observedBy === undefined) {
+      // track() adds +1 and -1, so it needs an up-down counter's instrument.
+      if (
+        a !== undefined &&
+        KINDS[a.kind].sdkInstrument === "UP_DOWN_COUNTER" &&
+        a.observedBy === undefined
+      ) {
         active = instruments[activeKey];
       } else {
         reporter.drop(
@@ -147,7 +153,7 @@ function makeTrack(
       const durationKey = options?.duration;
       if (durationKey !== undefined) {
         const d = catalogue.byKey[durationKey];
-        if (d?.kind === "histogram" && MILLIS_TO_UNIT[d.unit] !== undefined) {
+        if (d !== undefined && KINDS[d.kind].buckets && MILLIS_TO_UNIT[d.unit] !== undefined) {
           histogram = instruments[durationKey];
           scale = MILLIS_TO_UNIT[d.unit]!;
         } else {

@@ -17,6 +17,7 @@ import type {
   SumMetricData,
 } from "@opentelemetry/sdk-metrics";
 import { AggregationTemporality, DataPointType, InstrumentType } from "@opentelemetry/sdk-metrics";
+import { KINDS } from "../definitions";
 import type { ResolvedMetric } from "../definitions";
 import { AttributeIndex, BEYOND_MAX_VALUES, describeRejected } from "./attributes";
 import type { Reporter } from "./report";
@@ -97,13 +98,6 @@ function descriptorOf(metric: ResolvedMetric, type: InstrumentType) {
     advice: metric.buckets !== undefined ? { explicitBucketBoundaries: [...metric.buckets] } : {},
   };
 }
-
-const INSTRUMENT_TYPE = {
-  counter: InstrumentType.COUNTER,
-  upDownCounter: InstrumentType.UP_DOWN_COUNTER,
-  gauge: InstrumentType.GAUGE,
-  histogram: InstrumentType.HISTOGRAM,
-} as const;
 
 /**
  * Cell bookkeeping shared by every kind: the dense attribute index, the series each attribute set
@@ -227,7 +221,7 @@ export class FastSum extends FastStorage {
 
   constructor(metric: ResolvedMetric, reporter: Reporter) {
     super(metric, reporter);
-    this.monotonic = metric.kind === "counter";
+    this.monotonic = KINDS[metric.kind].monotonic;
     this.least = this.monotonic ? 0 : -MAX_SUM;
     this.sums = new Float64Array(this.maxSeriesCount);
   }
@@ -274,7 +268,7 @@ export class FastSum extends FastStorage {
   collect(endTime: HrTime): SumMetricData | undefined {
     if (this.seriesCount === 0) return undefined;
     return {
-      descriptor: descriptorOf(this.metric, INSTRUMENT_TYPE[this.monotonic ? "counter" : "upDownCounter"]),
+      descriptor: descriptorOf(this.metric, InstrumentType[KINDS[this.metric.kind].sdkInstrument]),
       aggregationTemporality: AggregationTemporality.CUMULATIVE,
       dataPointType: DataPointType.SUM,
       dataPoints: this.points(endTime, (s) => this.sums[s]!),
@@ -536,13 +530,13 @@ export class BoundHistogram {
 export type FastInstrument = FastSum | FastGauge | FastHistogram;
 
 export function createFastInstrument(metric: ResolvedMetric, reporter: Reporter): FastInstrument {
-  switch (metric.kind) {
-    case "counter":
-    case "upDownCounter":
+  switch (KINDS[metric.kind].sdkInstrument) {
+    case "COUNTER":
+    case "UP_DOWN_COUNTER":
       return new FastSum(metric, reporter);
-    case "gauge":
+    case "GAUGE":
       return new FastGauge(metric, reporter);
-    case "histogram":
+    case "HISTOGRAM":
       return new FastHistogram(metric, reporter);
   }
 }

@@ -3,6 +3,7 @@
 // when `fastPath: false`.
 import type { Attributes, Meter } from "@opentelemetry/api";
 import { ValueType } from "@opentelemetry/api";
+import { KINDS } from "../definitions";
 import type { ResolvedMetric } from "../definitions";
 import { AttributeIndex, BEYOND_MAX_VALUES, describeRejected } from "./attributes";
 import {
@@ -58,22 +59,23 @@ export class SdkInstrument {
     private readonly reporter: Reporter,
   ) {
     const options = instrumentOptions(metric);
-    switch (metric.kind) {
-      case "counter":
+    const facts = KINDS[metric.kind];
+    switch (facts.sdkInstrument) {
+      case "COUNTER":
         this.sdk = meter.createCounter(metric.name, options);
         break;
-      case "upDownCounter":
+      case "UP_DOWN_COUNTER":
         this.sdk = meter.createUpDownCounter(metric.name, options);
         break;
-      case "gauge":
+      case "GAUGE":
         this.sdk = meter.createGauge(metric.name, options);
         break;
-      case "histogram":
+      case "HISTOGRAM":
         this.sdk = meter.createHistogram(metric.name, options);
         break;
     }
-    this.nonNegative = metric.kind === "counter" || metric.kind === "histogram";
-    this.summed = metric.kind !== "gauge";
+    this.nonNegative = facts.nonNegative;
+    this.summed = facts.additive;
     this.index = new AttributeIndex(metric);
   }
 

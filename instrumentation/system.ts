@@ -3,6 +3,7 @@
 // but observed from `process` at every collection, through an observable instrument. Its shape was
 // checked by `defineMetrics`; no metric key is special, so a user's `uptime` gauge stays the user's.
 import type { Meter, ObservableResult } from "@opentelemetry/api";
+import { KINDS } from "../definitions";
 import type { Catalogue, ProcessMemoryType, ResolvedMetric } from "../definitions";
 // The rule itself, not the definitions' entry point (which loads the built-in catalogues).
 import { observedByProblem } from "../definitions/validate";
@@ -80,10 +81,9 @@ export function observeSystem(meter: Meter, metrics: readonly ResolvedMetric[]):
         break;
       }
       case "process.uptime": {
-        const instrument =
-          metric.kind === "counter"
-            ? meter.createObservableCounter(metric.name, options)
-            : meter.createObservableGauge(metric.name, options);
+        const instrument = KINDS[metric.kind].monotonic
+          ? meter.createObservableCounter(metric.name, options)
+          : meter.createObservableGauge(metric.name, options);
         instrument.addCallback((result: ObservableResult) => result.observe(process.uptime()));
         break;
       }

@@ -1,6 +1,7 @@
 // The `alerting` config key: vmalert and Alertmanager beside the stack, off by default (their memory
 // is not in memoryBudgetMb; the stack reports it as an output). Pure, like settings.ts, so that every
 // bad value fails at `pulumi preview` with the key and the fix.
+import { containerPort } from "../topology";
 import versions from "../versions.json";
 import type { Ports } from "./settings";
 import { StackConfigError } from "./settings";
@@ -42,7 +43,11 @@ export const DEFAULT_ALERTING_IMAGES: AlertingImages = {
   alertmanager: `prom/alertmanager:${versions.alertmanager}`,
 };
 
-export const DEFAULT_ALERTING_PORTS: AlertingPorts = { vmalert: 8880, alertmanager: 9093 };
+// Published on the host at the ports they listen on in their containers.
+export const DEFAULT_ALERTING_PORTS: AlertingPorts = {
+  vmalert: containerPort("vmalert", "http"),
+  alertmanager: containerPort("alertmanager", "http"),
+};
 
 // The alerting e2e (test/e2e/alerts.ts) checks the real binaries' peak anonymous memory against
 // these limits with 15% headroom; measured 2026-12-02: vmalert 12.4 MiB, Alertmanager 12.6 MiB.

@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { containerPort, DOCKER_TOPOLOGY, localUrl } from "../topology";
 import { containerBasics, dataVolume, goMemLimit, pinnedImage, publish } from "./container-defaults";
 
 export interface AlertmanagerArgs {
@@ -28,7 +29,7 @@ export interface AlertmanagerArgs {
 
 export const ALERTMANAGER_CONFIG_PATH = "/etc/alertmanager/alertmanager.yml";
 export const ALERTMANAGER_DATA_PATH = "/alertmanager";
-export const ALERTMANAGER_PORT = 9093;
+const ALERTMANAGER_PORT = containerPort("alertmanager", "http");
 
 /** The flags the stack runs Alertmanager with (the alerting e2e runs the real binary with them). */
 export function alertmanagerFlags(a: {
@@ -73,11 +74,11 @@ export class Alertmanager extends pulumi.ComponentResource {
         envs: [`GOMEMLIMIT=${goMemLimit(args.memoryMb)}`],
         uploads: [{ file: ALERTMANAGER_CONFIG_PATH, content: args.config }],
         volumes: [{ volumeName: this.volume.name, containerPath: ALERTMANAGER_DATA_PATH }],
-        networksAdvanced: [{ name: args.networkName, aliases: ["alertmanager"] }],
+        networksAdvanced: [{ name: args.networkName, aliases: [DOCKER_TOPOLOGY.hosts.alertmanager] }],
         ports: [publish(ALERTMANAGER_PORT, args.port, args.bindAddress)],
         // The image is busybox-based (wget).
         healthcheck: {
-          tests: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${ALERTMANAGER_PORT}/-/healthy`],
+          tests: ["CMD", "wget", "-q", "-O", "/dev/null", localUrl("alertmanager", "http", "/-/healthy")],
           interval: "10s",
           timeout: "3s",
           retries: 3,

@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { containerPort, DOCKER_TOPOLOGY, httpUrl, localUrl } from "../topology";
 import { containerBasics, goMemLimit, pinnedImage, publish } from "./container-defaults";
 
 /** One rule file (Prometheus rule-file format) as vmalert reads it. */
@@ -43,7 +44,7 @@ export interface VmalertArgs {
 }
 
 export const VMALERT_RULES_DIR = "/etc/vmalert/rules";
-export const VMALERT_PORT = 8880;
+const VMALERT_PORT = containerPort("vmalert", "http");
 export const DEFAULT_EVALUATION_INTERVAL = "30s";
 
 /**
@@ -107,8 +108,8 @@ export class Vmalert extends pulumi.ComponentResource {
         image: this.image.imageId,
         command: vmalertFlags({
           rules: `${VMALERT_RULES_DIR}/*.yaml`,
-          victoriaMetricsUrl: args.victoriaMetricsUrl ?? "http://victoriametrics:8428",
-          alertmanagerUrl: args.alertmanagerUrl ?? "http://alertmanager:9093",
+          victoriaMetricsUrl: args.victoriaMetricsUrl ?? httpUrl(DOCKER_TOPOLOGY, "victoriametrics", "http"),
+          alertmanagerUrl: args.alertmanagerUrl ?? httpUrl(DOCKER_TOPOLOGY, "alertmanager", "http"),
           listen: `:${VMALERT_PORT}`,
           evaluationInterval: args.evaluationInterval ?? DEFAULT_EVALUATION_INTERVAL,
           externalUrl: args.externalUrl ?? `http://${args.bindAddress}:${args.port}`,
@@ -116,11 +117,11 @@ export class Vmalert extends pulumi.ComponentResource {
         envs: [`GOMEMLIMIT=${goMemLimit(args.memoryMb)}`],
         // A rule change replaces the container; vmalert restores the alerts' state from VictoriaMetrics.
         uploads,
-        networksAdvanced: [{ name: args.networkName, aliases: ["vmalert"] }],
+        networksAdvanced: [{ name: args.networkName, aliases: [DOCKER_TOPOLOGY.hosts.vmalert] }],
         ports: [publish(VMALERT_PORT, args.port, args.bindAddress)],
         // The image is Alpine-based (busybox wget).
         healthcheck: {
-          tests: ["CMD", "wget", "-q", "-O", "/dev/null", `http://127.0.0.1:${VMALERT_PORT}/health`],
+          tests: ["CMD", "wget", "-q", "-O", "/dev/null", localUrl("vmalert", "http", "/health")],
           interval: "10s",
           timeout: "3s",
           retries: 3,

@@ -105,17 +105,6 @@ function topologyLiteral(node: ts.Node): boolean {
 
 /** Where the topology's facts may not be spelled out: the generators and the stack components. */
 const TOPOLOGY_SCANNED = ["collector", "dashboards", "render", "stack"];
-/**
- * Files that still spell topology facts out, each with why it is not fixed here. Every entry must
- * still offend (a test below fails on a stale one), so the list only shrinks.
- */
-const TOPOLOGY_NOT_YET: Readonly<Record<string, string>> = {
-  // Owned by the alerting work (vmalert, Alertmanager): their aliases, container ports and default
-  // URLs are to move to topology/ (SERVICE_PORTS.vmalert, .alertmanager already exist there).
-  "stack/vmalert.ts": "alerting work",
-  "stack/alertmanager.ts": "alerting work",
-  "stack/alerting-settings.ts": "alerting work (DEFAULT_ALERTING_PORTS repeats the container ports)",
-};
 
 // ---- metric kinds ---------------------------------------------------------------------------------
 
@@ -168,25 +157,6 @@ const KINDS_SCANNED = [
   "cli",
 ];
 const KINDS_HOME = "definitions/kinds.ts";
-/**
- * Files that still decide on a kind by its name, each with why. Every entry must still offend (a
- * test below fails on a stale one), so the list only shrinks.
- */
-const KINDS_NOT_YET: Readonly<Record<string, string>> = {
-  // The alerting work's files: its generators pick counters/histograms by name (the request to move
-  // them to KINDS is /tmp/handoff/arch-kinds-requests.md).
-  "definitions/alerting.ts": "alerting work",
-  "alerts/promql.ts": "alerting work (the `_count` series of a histogram: KINDS.countSuffix)",
-  // The instrumentation's two recording paths map each kind to an SDK instrument / storage; the
-  // fast path is being reworked (issue 17), so its switches move to KINDS.sdkInstrument after that.
-  "instrumentation/sdkpath.ts": "instrumentation rework (issue 17)",
-  "instrumentation/create.ts": "instrumentation rework (issue 17)",
-  "instrumentation/fast.ts": "instrumentation rework (issue 17)",
-  "instrumentation/system.ts": "instrumentation rework (issue 17)",
-  // The `check` command compares recorded values by kind (rate of a counter, last of a gauge).
-  "check/analyze.ts": "check command (KINDS.rate)",
-  "check/closest.ts": "check command (KINDS.rate)",
-};
 
 function offenders(
   dirs: readonly string[],
@@ -210,14 +180,9 @@ describe("architecture: topology facts live in topology/", () => {
   const found = offenders(TOPOLOGY_SCANNED, (f) => f.startsWith("topology/"), topologyLiteral);
 
   it("no generator or stack component spells a service name, container port or URL of the topology", () => {
-    const outside = new Map([...found].filter(([f]) => !(f in TOPOLOGY_NOT_YET)));
     // Fix: read DOCKER_TOPOLOGY.hosts, SERVICE_PORTS, endpoint/httpUrl/localUrl/listenAddress from
     // topology/ (and add the fact there if it is missing).
-    expect(report(outside)).toEqual([]);
-  });
-
-  it("every not-yet entry still offends (remove the entry once its file is clean)", () => {
-    expect(Object.keys(TOPOLOGY_NOT_YET).filter((f) => !found.has(f))).toEqual([]);
+    expect(report(found)).toEqual([]);
   });
 
   it("the scan sees the files that used to hold the literals", () => {
@@ -268,13 +233,8 @@ describe("architecture: kind facts live in definitions/kinds.ts", () => {
   const found = offenders(KINDS_SCANNED, (f) => f === KINDS_HOME, kindDecision);
 
   it("no file outside the kinds table decides on a metric kind by its name", () => {
-    const outside = new Map([...found].filter(([f]) => !(f in KINDS_NOT_YET)));
     // Fix: read the fact from KINDS (definitions/kinds.ts), adding a field there if none says it.
-    expect(report(outside)).toEqual([]);
-  });
-
-  it("every not-yet entry still offends (remove the entry once its file is clean)", () => {
-    expect(Object.keys(KINDS_NOT_YET).filter((f) => !found.has(f))).toEqual([]);
+    expect(report(found)).toEqual([]);
   });
 
   it("the scan sees the files that used to switch on kinds", () => {
