@@ -89,7 +89,7 @@ export function collectorConfig(
   const remoteWrite: PrometheusRemoteWriteExporterConfig = {
     http: {
       endpoint: o.remoteWriteUrl,
-      // Plain http needs no TLS; stated so the intent is visible (DESIGN.md).
+      // Plain http needs no TLS (the stack's network is local); stated so that the intent is visible.
       ...(remoteWriteInsecure ? { tls: { insecure: true } } : {}),
     },
     translation_strategy: TRANSLATION_STRATEGY,

@@ -1,5 +1,5 @@
 import { DEFAULT_EXPORT_INTERVAL_MILLIS, DEFAULT_EXPORT_TIMEOUT_MILLIS, resolveExportConfig } from "./config";
-import { MetricsConfigError } from "./system";
+import { MetricsConfigError } from "./errors";
 
 describe("resolveExportConfig", () => {
   it("defaults to gRPC, enabled, the exporters' own endpoint resolution and the spec's intervals", () => {

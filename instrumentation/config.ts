@@ -4,7 +4,7 @@
 // _COMPRESSION and the TLS files themselves; sdk-metrics reads none of the variables below, and
 // OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE is overridden (always cumulative).
 import { diag } from "@opentelemetry/api";
-import { MetricsConfigError } from "./system";
+import { MetricsConfigError } from "./errors";
 
 export type OtlpProtocol = "grpc" | "http/json" | "http/protobuf";
 

@@ -4,7 +4,7 @@ import type { HistogramMetricData, SumMetricData } from "@opentelemetry/sdk-metr
 import { AggregationTemporality, DataPointType, InMemoryMetricExporter } from "@opentelemetry/sdk-metrics";
 import { defineMetrics, scotty } from "../definitions";
 import { createMetrics } from "./create";
-import { MetricsConfigError } from "./system";
+import { MetricsConfigError } from "./errors";
 import {
   captureDiag,
   cumulativeExporter,

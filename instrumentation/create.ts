@@ -31,7 +31,8 @@ import { MergingReader } from "./reader";
 import { Reporter } from "./report";
 import { RetryTimers, useRetryTimers } from "./retries";
 import { SdkInstrument } from "./sdkpath";
-import { MetricsConfigError, observeSystem, systemMetrics } from "./system";
+import { MetricsConfigError } from "./errors";
+import { observeSystem, systemMetrics } from "./system";
 import type { FlushOnExitOptions, Metrics, MetricsOptions, Operation, Specs } from "./types";
 import { RESERVED_KEYS } from "./types";
 

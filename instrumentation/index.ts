@@ -2,7 +2,7 @@
 export { createMetrics } from "./create";
 export { resolveExportConfig, DEFAULT_EXPORT_INTERVAL_MILLIS, DEFAULT_EXPORT_TIMEOUT_MILLIS } from "./config";
 export { MAX_FAST_PATH_CELLS, fastPathEligible } from "./fast";
-export { MetricsConfigError } from "./system";
+export { MetricsConfigError } from "./errors";
 export type { ExportConfig, OtlpProtocol } from "./config";
 export type {
   AttributesArgument,

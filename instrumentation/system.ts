@@ -7,6 +7,7 @@ import { KINDS } from "../definitions";
 import type { Catalogue, ProcessMemoryType, ResolvedMetric } from "../definitions";
 // The rule itself, not the definitions' entry point (which loads the built-in catalogues).
 import { observedByProblem } from "../definitions/validate";
+import { MetricsConfigError } from "./errors";
 import { instrumentOptions } from "./sdkpath";
 
 /** The `process.memoryUsage()` field each `memory.type` value reads. */
@@ -17,13 +18,6 @@ const MEMORY_FIELDS = {
   external: "external",
   array_buffers: "arrayBuffers",
 } as const satisfies Record<ProcessMemoryType, keyof NodeJS.MemoryUsage>;
-
-export class MetricsConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "MetricsConfigError";
-  }
-}
 
 /**
  * The catalogue's metrics declared `observedBy`. Re-checks their shape (a catalogue object not made by
